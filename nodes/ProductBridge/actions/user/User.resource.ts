@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ResourceOperations } from '../node.type';
+import * as deleteUser from './delete.operation';
+
+export const operations: ResourceOperations = {
+	delete: deleteUser,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['user'] } },
+		options: Object.entries(operations).map(([value, operation]) => ({
+			...operation.option,
+			value,
+		})),
+		default: 'delete',
+	},
+	...Object.values(operations).flatMap((operation) => operation.description),
+];

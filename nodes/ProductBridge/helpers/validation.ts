@@ -1,0 +1,41 @@
+import type { INode } from 'n8n-workflow';
+
+import { invalidInputError } from './errors';
+
+// Pydantic's UUID type: 32 hex digits, hyphenated 8-4-4-4-12 or not, any case, any version.
+const UUID_PATTERN =
+	/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
+
+const SHOWN_VALUE_LIMIT = 60;
+
+/** The trimmed user id, or a per-item error that names the item and shows the value. */
+export function requireUserId(node: INode, itemIndex: number, value: unknown): string {
+	const userId = typeof value === 'string' ? value.trim() : value;
+	if (typeof userId === 'string' && UUID_PATTERN.test(userId)) return userId;
+	const problem =
+		userId === undefined || userId === null || userId === ''
+			? 'No user ID'
+			: typeof userId === 'string'
+				? `'${shorten(userId)}' is not a valid user ID`
+				: `The user ID must be text, got ${typeof userId} ${shorten(JSON.stringify(userId) ?? String(userId))}`;
+	return fail(node, itemIndex, problem);
+}
+
+/** Same key for every spelling of one id, so duplicates in any case or hyphenation meet. */
+export function canonicalUserId(userId: string): string {
+	const hex = userId.replace(/-/g, '').toLowerCase();
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function fail(node: INode, itemIndex: number, problem: string): never {
+	throw invalidInputError(
+		node,
+		itemIndex,
+		problem,
+		"ProductBridge user IDs are UUIDs such as 3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b. Check the 'User ID' field: by default it reads the incoming item's user_id.",
+	);
+}
+
+function shorten(text: string): string {
+	return text.length > SHOWN_VALUE_LIMIT ? `${text.slice(0, SHOWN_VALUE_LIMIT)}…` : text;
+}
