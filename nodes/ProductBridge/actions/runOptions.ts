@@ -20,6 +20,15 @@ export const runOptionsDescription: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to only look each user up and report 'would_delete' or 'not_found', deleting nothing: a safe rehearsal of a big batch",
+			displayOptions: { show: { '/operation': ['delete'] } },
+		},
+		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',

@@ -3,7 +3,7 @@ import type { INode } from 'n8n-workflow';
 import { invalidInputError } from './errors';
 
 // Pydantic's UUID type: 32 hex digits, hyphenated 8-4-4-4-12 or not, any case, any version.
-const UUID_PATTERN =
+export const UUID_PATTERN =
 	/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
 
 const SHOWN_VALUE_LIMIT = 60;
@@ -17,8 +17,27 @@ export function requireUserId(node: INode, itemIndex: number, value: unknown): s
 			? 'No user ID'
 			: typeof userId === 'string'
 				? `'${shorten(userId)}' is not a valid user ID`
-				: `The user ID must be text, got ${typeof userId} ${shorten(JSON.stringify(userId) ?? String(userId))}`;
+				: `The user ID must be text, got ${describeValue(userId)}`;
 	return fail(node, itemIndex, problem);
+}
+
+// Deliberately loose (one @, a dotted domain, no spaces): ProductBridge decides what exists.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** The trimmed email, as typed: ProductBridge matches emails case-sensitively. */
+export function requireEmail(node: INode, itemIndex: number, value: unknown): string {
+	const email = typeof value === 'string' ? value.trim() : value;
+	if (typeof email === 'string' && EMAIL_PATTERN.test(email)) return email;
+	const problem =
+		email === undefined || email === null || email === ''
+			? 'No email'
+			: `${describeValue(email)} is not a valid email address`;
+	throw invalidInputError(
+		node,
+		itemIndex,
+		problem,
+		"Check the 'Email' field: by default it reads the incoming item's email. ProductBridge matches emails exactly, letter case included.",
+	);
 }
 
 /** Same key for every spelling of one id, so duplicates in any case or hyphenation meet. */
@@ -34,6 +53,12 @@ function fail(node: INode, itemIndex: number, problem: string): never {
 		problem,
 		"ProductBridge user IDs are UUIDs such as 3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b. Check the 'User ID' field: by default it reads the incoming item's user_id.",
 	);
+}
+
+function describeValue(value: unknown): string {
+	return typeof value === 'string'
+		? `'${shorten(value)}'`
+		: `${typeof value} ${shorten(JSON.stringify(value) ?? String(value))}`;
 }
 
 function shorten(text: string): string {

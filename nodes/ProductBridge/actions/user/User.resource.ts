@@ -2,9 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { ResourceOperations } from '../node.type';
 import * as deleteUser from './delete.operation';
+import * as getUser from './get.operation';
 
 export const operations: ResourceOperations = {
 	delete: deleteUser,
+	get: getUser,
 };
 
 export const description: INodeProperties[] = [

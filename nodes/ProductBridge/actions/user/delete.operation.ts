@@ -3,8 +3,22 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod/v4';
 
 import { failureToNodeError, notFoundError, unexpectedBodyError } from '../../helpers/errors';
-import { canonicalUserId, requireUserId } from '../../helpers/validation';
+import { canonicalUserId } from '../../helpers/validation';
 import type { ProductBridgeClient } from '../../transport';
+import type { RetrievedUser, UserIdentifier } from './identify';
+import {
+	describeIdentifier,
+	identifierFields,
+	identifyProperties,
+	lookUpUser,
+	readIdentifier,
+} from './identify';
+
+export const option = {
+	name: 'Delete',
+	description: 'Remove a user from your organization (account closure, GDPR-style removal)',
+	action: 'Delete a user',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -14,16 +28,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.user_id }}',
-		placeholder: 'e.g. 3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b',
-		description:
-			"The ProductBridge user's UUID (its user_id, not the membership ID). By default read from each incoming item's user_id field.",
-	},
+	...identifyProperties,
 	{
 		displayName: 'If User Not Found',
 		name: 'onNotFound',
@@ -47,12 +52,6 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const option = {
-	name: 'Delete',
-	description: 'Remove a user from your organization (account closure, GDPR-style removal)',
-	action: 'Delete a user',
-};
-
 const displayOptions = { show: { resource: ['user'], operation: ['delete'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
@@ -64,32 +63,63 @@ export async function execute(
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): Promise<IDataObject> {
-	const node = this.getNode();
-	const userId = requireUserId(node, itemIndex, this.getNodeParameter('userId', itemIndex));
-	const onNotFound = this.getNodeParameter('onNotFound', itemIndex) as 'continue' | 'error';
+	const identifier = readIdentifier(this, itemIndex);
+	const dryRun = this.getNodeParameter('options.dryRun', itemIndex, false) as boolean;
+	if (identifier.by === 'userId' && !dryRun) {
+		const shown = { user_id: identifier.userId };
+		return await deleteUser(this, client, identifier.userId, shown, identifier, itemIndex);
+	}
 
-	const outcome = await client.post('/users/delete', {
-		user_id: canonicalUserId(userId),
-	});
+	const found = await lookUpUser(this, client, identifier, itemIndex);
+	if (found === undefined) return notFound(this, identifier, itemIndex, client);
+	if (dryRun) return { ...auditFields(found), status: 'would_delete', deleted: false };
+	return await deleteUser(this, client, found.user_id, auditFields(found), identifier, itemIndex);
+}
 
+async function deleteUser(
+	context: IExecuteFunctions,
+	client: ProductBridgeClient,
+	userId: string,
+	shown: IDataObject,
+	identifier: UserIdentifier,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const outcome = await client.post('/users/delete', { user_id: canonicalUserId(userId) });
 	if (outcome.kind === 'answer' && outcome.statusCode === 200) {
 		if (!deletedAnswer.safeParse(outcome.body).success) {
-			throw unexpectedBodyError(node, itemIndex, outcome.body, '{"success": true}', client);
+			throw unexpectedBodyError(
+				context.getNode(),
+				itemIndex,
+				outcome.body,
+				'{"success": true}',
+				client,
+			);
 		}
-		return { user_id: userId, status: 'deleted', deleted: true };
+		return { ...shown, status: 'deleted', deleted: true };
 	}
 	if (outcome.kind === 'answer' && outcome.statusCode === 404) {
 		if (outcome.afterUncertainAttempt) {
 			// An earlier attempt reached ProductBridge and removed the user before its answer was lost.
-			return {
-				user_id: userId,
-				status: 'deleted',
-				deleted: true,
-				confirmed_on_retry: true,
-			};
+			return { ...shown, status: 'deleted', deleted: true, confirmed_on_retry: true };
 		}
-		if (onNotFound === 'continue') return { user_id: userId, status: 'not_found', deleted: false };
-		throw notFoundError(node, itemIndex, `user ${userId}`, client);
+		return notFound(context, identifier, itemIndex, client);
 	}
-	throw failureToNodeError(node, outcome, itemIndex, client);
+	throw failureToNodeError(context.getNode(), outcome, itemIndex, client);
+}
+
+/** What an audit trail needs of a user that was looked up. */
+function auditFields(user: RetrievedUser): IDataObject {
+	return { user_id: user.user_id, email: user.email ?? null, name: user.name ?? null };
+}
+
+function notFound(
+	context: IExecuteFunctions,
+	identifier: UserIdentifier,
+	itemIndex: number,
+	client: ProductBridgeClient,
+): IDataObject {
+	if (context.getNodeParameter('onNotFound', itemIndex) === 'continue') {
+		return { ...identifierFields(identifier), status: 'not_found', deleted: false };
+	}
+	throw notFoundError(context.getNode(), itemIndex, describeIdentifier(identifier), client);
 }

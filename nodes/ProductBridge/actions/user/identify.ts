@@ -1,0 +1,118 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod/v4';
+
+import { failureToNodeError, unexpectedBodyError } from '../../helpers/errors';
+import {
+	canonicalUserId,
+	requireEmail,
+	requireUserId,
+	UUID_PATTERN,
+} from '../../helpers/validation';
+import type { ProductBridgeClient } from '../../transport';
+
+/** How an operation finds its user: by ProductBridge's user id, or by email through a lookup. */
+export type UserIdentifier = { by: 'userId'; userId: string } | { by: 'email'; email: string };
+
+/** The identification fields; each operation adds its own displayOptions. */
+export const identifyProperties: INodeProperties[] = [
+	{
+		displayName: 'Identify User By',
+		name: 'identifyBy',
+		type: 'options',
+		options: [
+			{ name: 'User ID', value: 'userId', description: "ProductBridge's user UUID" },
+			{
+				name: 'Email',
+				value: 'email',
+				description: 'Looks the user up by email first (one extra request per item)',
+			},
+		],
+		default: 'userId',
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.user_id }}',
+		placeholder: 'e.g. 3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b',
+		description:
+			"The ProductBridge user's UUID (its user_id, not the membership ID). By default read from each incoming item's user_id field.",
+		displayOptions: { show: { identifyBy: ['userId'] } },
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		required: true,
+		default: '={{ $json.email }}',
+		placeholder: 'e.g. name@example.com',
+		description: "The user's email. By default read from each incoming item's email field.",
+		hint: 'ProductBridge matches emails exactly, letter case included: Ada@example.com is not ada@example.com',
+		displayOptions: { show: { identifyBy: ['email'] } },
+	},
+];
+
+export function readIdentifier(context: IExecuteFunctions, itemIndex: number): UserIdentifier {
+	const node = context.getNode();
+	if (context.getNodeParameter('identifyBy', itemIndex, 'userId') === 'email') {
+		return {
+			by: 'email',
+			email: requireEmail(node, itemIndex, context.getNodeParameter('email', itemIndex)),
+		};
+	}
+	return {
+		by: 'userId',
+		userId: requireUserId(node, itemIndex, context.getNodeParameter('userId', itemIndex)),
+	};
+}
+
+/** The identifier as an output item shows it, e.g. for a user that was not found. */
+export function identifierFields(identifier: UserIdentifier): IDataObject {
+	return identifier.by === 'email'
+		? { user_id: null, email: identifier.email }
+		: { user_id: identifier.userId };
+}
+
+export function describeIdentifier(identifier: UserIdentifier): string {
+	return identifier.by === 'email'
+		? `user with email ${identifier.email}`
+		: `user ${identifier.userId}`;
+}
+
+// Tolerant of fields ProductBridge may add; strict on the id that later calls rely on.
+const retrievedUser = z.looseObject({
+	user_id: z.string().regex(UUID_PATTERN),
+	email: z.string().nullable().optional(),
+	name: z.string().nullable().optional(),
+});
+
+/** The user object exactly as ProductBridge returned it, its user_id checked. */
+export type RetrievedUser = IDataObject & z.infer<typeof retrievedUser>;
+
+/** The user as `/users/retrieve` returns it, or undefined when it is not in this organization. */
+export async function lookUpUser(
+	context: IExecuteFunctions,
+	client: ProductBridgeClient,
+	identifier: UserIdentifier,
+	itemIndex: number,
+): Promise<RetrievedUser | undefined> {
+	const payload =
+		identifier.by === 'email'
+			? { email: identifier.email }
+			: { user_id: canonicalUserId(identifier.userId) };
+	const outcome = await client.post('/users/retrieve', payload);
+	if (outcome.kind === 'answer' && outcome.statusCode === 404) return undefined;
+	if (outcome.kind === 'answer' && outcome.statusCode === 200) {
+		const parsed = retrievedUser.safeParse(outcome.body);
+		if (parsed.success) return parsed.data as RetrievedUser;
+		throw unexpectedBodyError(
+			context.getNode(),
+			itemIndex,
+			outcome.body,
+			'a user object with a user_id',
+			client,
+		);
+	}
+	throw failureToNodeError(context.getNode(), outcome, itemIndex, client);
+}
