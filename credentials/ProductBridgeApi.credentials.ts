@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { jsonParse } from 'n8n-workflow';
 
 export class ProductBridgeApi implements ICredentialType {
 	name = 'productBridgeApi';
@@ -41,15 +44,19 @@ export class ProductBridgeApi implements ICredentialType {
 		},
 	];
 
-	// ProductBridge reads the key from the JSON body of every call, never from a header.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			body: {
-				api_key: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * ProductBridge reads the key from the JSON body of every call, never from a header. A
+	 * function rather than the generic `{ body: { api_key: '={{$credentials.apiKey}}' } }`: n8n 2.x
+	 * evaluates every expression in an isolate, about 1 ms of CPU per request, which doubled the
+	 * node's cost per item in bulk runs. The effect is the same, for this node and for the HTTP
+	 * Request node using this credential.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, body: withApiKey(requestOptions.body, credentials.apiKey) };
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
@@ -71,4 +78,24 @@ export class ProductBridgeApi implements ICredentialType {
 			},
 		],
 	};
+}
+
+/** The request body with the key added; a JSON string body (HTTP Request node, raw JSON) too. */
+function withApiKey(
+	body: IHttpRequestOptions['body'],
+	apiKey: unknown,
+): IHttpRequestOptions['body'] {
+	const fields =
+		typeof body === 'string' ? jsonParse<unknown>(body, { fallbackValue: body }) : body;
+	if (fields === undefined || fields === null || fields === '')
+		return { api_key: apiKey as string };
+	if (isPlainObject(fields)) return { ...fields, api_key: apiKey as string };
+	// A form or binary body cannot carry a JSON field; ProductBridge will answer 401.
+	return body;
+}
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return (
+		typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+	);
 }

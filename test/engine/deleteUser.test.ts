@@ -419,3 +419,30 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
 }
+
+describe('reading the User ID', () => {
+	// `{{ $json.user_id }}` is read from the item without n8n's expression engine; any other
+	// expression goes through it. Both must see the same value, whatever the item holds.
+	it.each([
+		['a UUID', ADA],
+		['a padded UUID', `  ${GRACE}  `],
+		['a number', 42],
+		['an object', { id: ADA }],
+		['nothing', undefined],
+		['an empty string', ''],
+	])('gives the same outcome through the shortcut and the engine for %s', async (_, value) => {
+		const outcomes: unknown[] = [];
+		for (const userId of ['={{ $json.user_id }}', '={{ $json["user_id"] }}']) {
+			standIn.reset();
+			const result = await runNode(pkg, {
+				nodeType: 'productBridge',
+				parameters: { resource: 'user', operation: 'delete', userId },
+				items: [value === undefined ? {} : { user_id: value }],
+				credentials: { type: 'productBridgeApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
+				onError: 'continueRegularOutput',
+			});
+			outcomes.push(json(result.outputs[0]));
+		}
+		expect(outcomes[0]).toEqual(outcomes[1]);
+	});
+});

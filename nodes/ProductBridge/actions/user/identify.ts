@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod/v4';
 
 import { failureToNodeError, unexpectedBodyError } from '../../helpers/errors';
+import { readItemParameter } from '../../helpers/itemParameter';
 import {
 	canonicalUserId,
 	requireEmail,
@@ -58,12 +59,12 @@ export function readIdentifier(context: IExecuteFunctions, itemIndex: number): U
 	if (context.getNodeParameter('identifyBy', itemIndex, 'userId') === 'email') {
 		return {
 			by: 'email',
-			email: requireEmail(node, itemIndex, context.getNodeParameter('email', itemIndex)),
+			email: requireEmail(node, itemIndex, readItemParameter(context, 'email', itemIndex)),
 		};
 	}
 	return {
 		by: 'userId',
-		userId: requireUserId(node, itemIndex, context.getNodeParameter('userId', itemIndex)),
+		userId: requireUserId(node, itemIndex, readItemParameter(context, 'userId', itemIndex)),
 	};
 }
 

@@ -1,0 +1,49 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { ProductBridgeApi } from '../../credentials/ProductBridgeApi.credentials.ts';
+
+const credential = new ProductBridgeApi();
+const KEY = 'pb_unitTest_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+
+const authenticated = async (body: IHttpRequestOptions['body']) =>
+	await credential.authenticate(
+		{ apiKey: KEY, baseUrl: 'https://api.productbridge.io' },
+		{ url: 'https://api.productbridge.io/api/external/v1/users/delete', method: 'POST', body },
+	);
+
+describe('the ProductBridge API credential', () => {
+	it('puts the key into the JSON body, beside the fields already there', async () => {
+		const options = await authenticated({ user_id: 'u1' });
+
+		expect(options.body).toEqual({ user_id: 'u1', api_key: KEY });
+		expect(options.headers).toBeUndefined();
+		expect(options.qs).toBeUndefined();
+	});
+
+	it('creates the body when the request has none (the credential test)', async () => {
+		expect((await authenticated(undefined)).body).toEqual({ api_key: KEY });
+	});
+
+	it('adds the key to a raw JSON body, as the HTTP Request node may send one', async () => {
+		expect((await authenticated('{"user_id":"u2"}')).body).toEqual({ user_id: 'u2', api_key: KEY });
+	});
+
+	it('leaves a body that cannot carry a JSON field alone', async () => {
+		const form = new URLSearchParams({ user_id: 'u3' });
+		expect((await authenticated(form)).body).toBe(form);
+		expect((await authenticated('user_id=u3')).body).toBe('user_id=u3');
+	});
+
+	it('does not change the request it was given', async () => {
+		const body = { user_id: 'u4' };
+		await authenticated(body);
+		expect(body).toEqual({ user_id: 'u4' });
+	});
+
+	it('tests a key with POST /ping on the configured host and explains a 401', () => {
+		expect(credential.test.request).toMatchObject({ url: '/api/external/v1/ping', method: 'POST' });
+		expect(credential.test.rules).toEqual([
+			expect.objectContaining({ type: 'responseCode', properties: expect.objectContaining({ value: 401 }) }),
+		]);
+	});
+});
