@@ -412,6 +412,35 @@ describe('riding a rate limit and flaky connections', () => {
 	});
 });
 
+describe('an answer that comes too late', () => {
+	it('times out, retries, and counts the user deleted when the late try had removed it', async () => {
+		standIn.configure({ slowRate: 1, slowMs: 3000 });
+		const pending = runDelete({ items: [{ user_id: GRACE }], options: { requestTimeout: 1000, maxRetries: 2 } });
+		await waitFor(() => standIn.stats().deletions === 1);
+		standIn.configure({ slowRate: 0 });
+		const run = await pending;
+
+		expect(json(run.outputs[0])).toEqual([
+			{ user_id: GRACE, status: 'deleted', deleted: true, confirmed_on_retry: true },
+		]);
+		expect(standIn.stats().requests).toBe(2);
+	});
+
+	it('fails the item once every try has timed out', async () => {
+		standIn.configure({ slowRate: 1, slowMs: 2500 });
+		const run = await runDelete({
+			items: [{ user_id: ALAN }],
+			onError: 'continueRegularOutput',
+			options: { requestTimeout: 1000, maxRetries: 1 },
+		});
+
+		expect(run.outputs[0][0].json.error).toBe(
+			`Could not reach ProductBridge at ${standIn.url} (after 2 attempts)`,
+		);
+		expect(run.outputs[0][0].json.details).toMatch(/^(ECONNABORTED|ETIMEDOUT)/);
+	});
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {

@@ -1,0 +1,85 @@
+/**
+ * The workflows the benchmark runs: a Manual Trigger, a Code node that makes N deletion items,
+ * and the node under test (this package's node, n8n's HTTP Request node doing the same call, or
+ * a No Operation node as the baseline of what n8n itself costs).
+ */
+import type { JsonObject, WorkflowJson, WorkflowNode } from '../test/e2e/harness.ts';
+
+export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benchmark)' };
+
+export type Target =
+	| { kind: 'productBridge'; concurrency: number; maxRetries?: number }
+	| { kind: 'httpRequest'; batchSize?: number; retryOnFail?: boolean }
+	| { kind: 'noOp' };
+
+const UNDER_TEST = 'Under test';
+
+/** Distinct, valid, deterministic ids: the stand-in accepts any of them once. */
+const ITEMS_CODE = (count: number) =>
+	`return Array.from({ length: ${count} }, (_, i) => ({ json: { user_id: \`\${String(i).padStart(8, '0')}-0000-4000-8000-\${String(i).padStart(12, '0')}\` } }));`;
+
+export function deletionWorkflow(id: string, count: number, target: Target, apiUrl: string): WorkflowJson {
+	return {
+		id,
+		name: `Benchmark ${id}`,
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Make items',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: ITEMS_CODE(count) },
+			},
+			{ ...nodeUnderTest(target, apiUrl), name: UNDER_TEST, position: [440, 0] } as WorkflowNode,
+		],
+		connections: {
+			Start: { main: [[{ node: 'Make items', type: 'main', index: 0 }]] },
+			'Make items': { main: [[{ node: UNDER_TEST, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+export const NODE_UNDER_TEST = UNDER_TEST;
+
+function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name' | 'position'> {
+	const credentials = { productBridgeApi: CREDENTIAL };
+	if (target.kind === 'productBridge') {
+		const options: JsonObject = { concurrency: target.concurrency };
+		if (target.maxRetries !== undefined) options.maxRetries = target.maxRetries;
+		return {
+			type: 'n8n-nodes-productbridge.productBridge',
+			typeVersion: 1,
+			parameters: { resource: 'user', operation: 'delete', options },
+			credentials,
+			// Failed items are counted, not allowed to stop the run.
+			onError: 'continueRegularOutput',
+		};
+	}
+	if (target.kind === 'httpRequest') {
+		const options: JsonObject = {};
+		if (target.batchSize !== undefined) {
+			options.batching = { batch: { batchSize: target.batchSize, batchInterval: 0 } };
+		}
+		// As people set it up: POST with the user_id body field, the key from the same credential.
+		const node: Omit<WorkflowNode, 'name' | 'position'> = {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${apiUrl}/users/delete`,
+				authentication: 'predefinedCredentialType',
+				nodeCredentialType: 'productBridgeApi',
+				sendBody: true,
+				bodyParameters: { parameters: [{ name: 'user_id', value: '={{ $json.user_id }}' }] },
+				options,
+			},
+			credentials,
+			onError: 'continueRegularOutput',
+		};
+		// n8n's own answer to failures: re-run the node, at most 5 tries, at most 5 s apart.
+		return target.retryOnFail ? { ...node, retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : node;
+	}
+	return { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
+}
