@@ -128,15 +128,11 @@ export class ProductBridgeClient {
 			try {
 				response = await this.send(endpoint, payload);
 			} catch (error) {
-				const failure = classifyNetworkError(error);
-				const outcome: ApiOutcome = {
-					kind: 'unreachable',
-					...failure,
-					attempts: attempt,
-					afterUncertainAttempt,
-				};
-				if (!failure.retryable || isLastAttempt) return outcome;
-				afterUncertainAttempt ||= failure.mayHaveReachedServer;
+				const { code, message, retryable, mayHaveReachedServer } = classifyNetworkError(error);
+				if (!retryable || isLastAttempt) {
+					return { kind: 'unreachable', code, message, attempts: attempt, afterUncertainAttempt };
+				}
+				afterUncertainAttempt ||= mayHaveReachedServer;
 				await pause(backoffDelay(attempt), signal);
 				continue;
 			}
