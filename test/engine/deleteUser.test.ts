@@ -157,7 +157,7 @@ describe('a user that is not linked to the organization (404)', () => {
 			email: 'who@example.com',
 			error: `ProductBridge has no user ${STRANGER} in this organization`,
 		});
-		expect(run.outputs[1][0].json.details).toContain('already removed');
+		expect(run.outputs[1][0].json.message).toContain('already removed');
 	});
 
 	it('stays on the main output as an error item with Continue (regular output)', async () => {
@@ -224,7 +224,7 @@ describe('a rejected API key (401)', () => {
 		expect(json(run.outputs[1]).map((item) => item.error)).toEqual(
 			Array(4).fill('ProductBridge rejected the API key'),
 		);
-		expect(run.outputs[1][0].json.details).toContain("'ProductBridge API' credential");
+		expect(run.outputs[1][0].json.message).toContain("'ProductBridge API' credential");
 		expect(standIn.stats().requests).toBe(1);
 		expect(standIn.deletedUserIds()).toEqual([]);
 	});
@@ -266,7 +266,7 @@ describe('answers the node cannot turn into a result', () => {
 
 		expect(run.outputs[0][0].json).toEqual({
 			error: 'ProductBridge rejected the request as invalid',
-			details: 'user_id: Input should be a valid UUID; reason: Field required',
+			message: 'user_id: Input should be a valid UUID; reason: Field required',
 		});
 	});
 
@@ -293,7 +293,7 @@ describe('answers the node cannot turn into a result', () => {
 
 		expect(run.outputs[0]).toEqual([]);
 		expect(run.outputs[1][0].json.error).toBe('ProductBridge answered 200 but not with the expected body');
-		expect(run.outputs[1][0].json.details).toContain('{"ok":true}');
+		expect(run.outputs[1][0].json.message).toContain('{"ok":true}');
 	});
 
 	it('retries a 503 and succeeds when the service comes back', async () => {
@@ -327,7 +327,7 @@ describe('answers the node cannot turn into a result', () => {
 		});
 
 		expect(run.outputs[0][0].json.error).toBe('Could not reach ProductBridge at http://127.0.0.1:9');
-		expect(run.outputs[0][0].json.details).toContain('ECONNREFUSED');
+		expect(run.outputs[0][0].json.message).toContain('ECONNREFUSED');
 	});
 });
 
@@ -410,6 +410,24 @@ describe('riding a rate limit and flaky connections', () => {
 			{ user_id: ADA, status: 'deleted', deleted: true, confirmed_on_retry: true },
 		]);
 	});
+
+	it('says the outcome is unknown when every answer after a try that acted was lost', async () => {
+		standIn.configure({ resetRate: 1, resetAfterActing: true });
+		const run = await runDelete({
+			items: [{ user_id: ALAN }],
+			onError: 'continueErrorOutput',
+			options: { maxRetries: 1 },
+		});
+
+		expect(standIn.deletedUserIds()).toEqual([ALAN]);
+		expect(run.outputs[0]).toEqual([]);
+		expect(run.outputs[1][0].json.error).toBe(
+			`Could not reach ProductBridge at ${standIn.url} (after 2 attempts)`,
+		);
+		expect(run.outputs[1][0].json.message).toMatch(
+			/^An earlier try may have reached ProductBridge .* check in ProductBridge before running this item again\. ECONNRESET/,
+		);
+	});
 });
 
 describe('an answer that comes too late', () => {
@@ -437,7 +455,8 @@ describe('an answer that comes too late', () => {
 		expect(run.outputs[0][0].json.error).toBe(
 			`Could not reach ProductBridge at ${standIn.url} (after 2 attempts)`,
 		);
-		expect(run.outputs[0][0].json.details).toMatch(/^(ECONNABORTED|ETIMEDOUT)/);
+		// A timed-out try may still have been carried out: the message says so before the cause.
+		expect(run.outputs[0][0].json.message).toMatch(/^An earlier try may have reached ProductBridge .* (ECONNABORTED|ETIMEDOUT)/);
 	});
 });
 

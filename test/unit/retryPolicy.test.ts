@@ -83,6 +83,12 @@ describe('network failures', () => {
 		expect(classifyNetworkError(new Error('odd')).code).toBe('UNKNOWN');
 	});
 
+	it("finds the code where n8n 1.x leaves it: in its error's httpCode", () => {
+		const failure = classifyNetworkError({ message: 'The connection was closed', httpCode: 'ECONNRESET' });
+		expect(failure).toMatchObject({ code: 'ECONNRESET', retryable: true, mayHaveReachedServer: true });
+		expect(classifyNetworkError({ message: 'Bad request', httpCode: '400' }).code).toBe('UNKNOWN');
+	});
+
 	it('keeps only code and message, never the request config that holds the key', () => {
 		expect(JSON.stringify(classifyNetworkError(wrapped('ECONNRESET')))).not.toContain('pb_secret');
 	});

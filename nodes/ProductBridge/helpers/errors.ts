@@ -38,8 +38,15 @@ export function failureToNodeError(
 	itemIndex: number,
 	client: ErrorClient,
 ): NodeApiError {
-	return buildApiError(node, describeFailure(outcome, client), itemIndex, client);
+	const text = describeFailure(outcome, client);
+	if (outcome.afterUncertainAttempt) {
+		text.description = `${UNCERTAIN_OUTCOME} ${text.description}`;
+	}
+	return buildApiError(node, text, itemIndex, client);
 }
+
+const UNCERTAIN_OUTCOME =
+	'An earlier try may have reached ProductBridge before its answer was lost, so it may already have been carried out: check in ProductBridge before running this item again.';
 
 export function notFoundError(
 	node: INode,
@@ -89,7 +96,7 @@ function describeFailure(outcome: ApiOutcome, client: ErrorClient): ErrorText {
 	if (outcome.kind === 'unreachable') {
 		return {
 			message: `Could not reach ProductBridge at ${client.baseUrl}${retried}`,
-			description: `${outcome.code}: ${outcome.message}. Check the credential's Base URL and the network; ${RETRY_HINT}`,
+			description: `${outcome.code}: ${outcome.message}. Check the credential's Base URL and the network. ${RETRY_HINT}`,
 		};
 	}
 	const { statusCode, body } = outcome;

@@ -21,12 +21,13 @@ export function toNodeError(
 }
 
 /**
- * The item n8n expects from a node that continues on fail: only `error` (and `details`) in its
- * json, so that "Continue (using error output)" routes it to the error branch, merged with the
- * input item's fields through `pairedItem`.
+ * The item n8n expects from a node that continues on fail: `error` and, when there is more to
+ * say, `message`. That is the shape every n8n line routes to the error output ("Continue (using
+ * error output)") and merges with the input item's fields through `pairedItem`; n8n 1.x knows no
+ * other key beside `error`.
  */
 export function toErrorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	const json: INodeExecutionData['json'] = { error: error.message };
-	if (error.description) json.details = error.description;
+	if (error.description) json.message = error.description;
 	return { json, pairedItem: { item: itemIndex } };
 }

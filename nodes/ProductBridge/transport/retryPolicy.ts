@@ -49,7 +49,7 @@ const MAYBE_DELIVERED = new Set([
 
 /** Reads the failure's code and message without keeping the error, whose request config holds the key. */
 export function classifyNetworkError(error: unknown): NetworkFailure {
-	const code = findInCauseChain(error, 'code') ?? 'UNKNOWN';
+	const code = findInCauseChain(error, 'code') ?? errorCodeInHttpCode(error) ?? 'UNKNOWN';
 	const message = findInCauseChain(error, 'message') ?? 'the request failed';
 	return {
 		code,
@@ -57,6 +57,13 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
 		retryable: NEVER_CONNECTED.has(code) || MAYBE_DELIVERED.has(code),
 		mayHaveReachedServer: !NEVER_CONNECTED.has(code),
 	};
+}
+
+/** n8n 1.x keeps no cause on its NodeApiError: the network code survives only as its httpCode. */
+function errorCodeInHttpCode(error: unknown): string | undefined {
+	const httpCode =
+		typeof error === 'object' && error !== null ? (error as IDataObject).httpCode : undefined;
+	return typeof httpCode === 'string' && /^E[A-Z_]+$/.test(httpCode) ? httpCode : undefined;
 }
 
 function findInCauseChain(error: unknown, field: 'code' | 'message'): string | undefined {
