@@ -167,6 +167,17 @@ describe('User → Delete by email', () => {
 		);
 	});
 
+	it('keeps what the lookup found when the user is removed before the delete arrives', async () => {
+		standIn.configure({
+			statusOverride: [{ path: '/users/delete', status: 404, body: { detail: { error: 'user not found' } }, times: 1 }],
+		});
+		const result = await run('delete', { identifyBy: 'email' }, [{ email: GRACE.email }]);
+
+		expect(json(result.outputs[0])).toEqual([
+			{ user_id: GRACE.user_id, email: GRACE.email, name: 'Grace Hopper', status: 'not_found', deleted: false },
+		]);
+	});
+
 	it('looks up and deletes a person listed twice only once', async () => {
 		const result = await run('delete', { identifyBy: 'email' }, [{ email: ADA.email }, { email: ADA.email }]);
 

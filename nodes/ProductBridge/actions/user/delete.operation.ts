@@ -71,7 +71,9 @@ export async function execute(
 	}
 
 	const found = await lookUpUser(this, client, identifier, itemIndex);
-	if (found === undefined) return notFound(this, identifier, itemIndex, client);
+	if (found === undefined) {
+		return notFound(this, identifierFields(identifier), identifier, itemIndex, client);
+	}
 	if (dryRun) return { ...auditFields(found), status: 'would_delete', deleted: false };
 	return await deleteUser(this, client, found.user_id, auditFields(found), identifier, itemIndex);
 }
@@ -102,7 +104,8 @@ async function deleteUser(
 			// An earlier attempt reached ProductBridge and removed the user before its answer was lost.
 			return { ...shown, status: 'deleted', deleted: true, confirmed_on_retry: true };
 		}
-		return notFound(context, identifier, itemIndex, client);
+		// Removed between the lookup and the delete: keep what the lookup found for the audit trail.
+		return notFound(context, shown, identifier, itemIndex, client);
 	}
 	throw failureToNodeError(context.getNode(), outcome, itemIndex, client);
 }
@@ -114,12 +117,13 @@ function auditFields(user: RetrievedUser): IDataObject {
 
 function notFound(
 	context: IExecuteFunctions,
+	shown: IDataObject,
 	identifier: UserIdentifier,
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): IDataObject {
 	if (context.getNodeParameter('onNotFound', itemIndex) === 'continue') {
-		return { ...identifierFields(identifier), status: 'not_found', deleted: false };
+		return { ...shown, status: 'not_found', deleted: false };
 	}
 	throw notFoundError(context.getNode(), itemIndex, describeIdentifier(identifier), client);
 }
