@@ -43,7 +43,7 @@ interface Measurement {
 }
 
 const LATENCY_MS = 25;
-const HEAP_CAP_MB = 256;
+const HEAP_CAP_MB = 320;
 const RATE = 100;
 const ours = (concurrency: number, maxRetries?: number): Target => ({ kind: 'productBridge', concurrency, maxRetries });
 const latency = { latencyMs: LATENCY_MS };
@@ -233,6 +233,7 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		`- ProductBridge at concurrency 32 vs the floor: **${times(c32.nodeSeconds / floor(32))}** (target ≤ 1.30×), at most ${c32.maxInFlight} in flight (target ≤ 32).`,
 		`- HTTP Request (defaults) / ProductBridge at 32: **${times(http.nodeSeconds / c32.nodeSeconds)}** faster (target ≥ 1.50×); HTTP Request had ${http.maxInFlight} in flight.`,
 		`- HTTP Request (batching 16) / ProductBridge at 32: **${times(httpBatch.nodeSeconds / c32.nodeSeconds)}**; it had ${httpBatch.maxInFlight} in flight.`,
+		`- What bounds concurrency 32: n8n's own cost per request on its one core. Scenario 2 measures ${fixed(perItemMs(costOurs), 3)} ms of n8n CPU per item (its request helper builds a new HTTP agent and TCP connection for every request), so 1,000 items need at least ${fixed(perItemMs(costOurs), 2)} s however many are in flight: ${times(perItemMs(costOurs) / ((LATENCY_MS / 32)))} the floor before any waiting. At concurrency 1 the same per-request cost shows as ${fixed(((c1.nodeSeconds - floor(1)) * 1000) / 1000, 2)} ms added to each 25 ms round trip.`,
 		'',
 		'## 2. Cost per item, 5,000 deletions, 0 ms latency',
 		'',
@@ -253,6 +254,8 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		),
 		'',
 		`- Floor N/rate = ${fixed(rateFloor, 1)} s. Targets: zero failed items, ≤ 1.20× the floor.`,
+		"- HTTP Request's row is set to On Error → Continue so its failures can be counted; n8n's Retry On Fail then never fires (the node does not fail), and without Continue the first failed item stops the whole run.",
+		"- \"Confirmed on retry\": a reset after the deletion happened, and the retry's 404 confirmed it; reported as deleted with `confirmed_on_retry: true`.",
 		'',
 		'## 4. Peak memory of the n8n process',
 		'',

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+ensure_dev_dependencies
 mkdir -p docs
 node bench/run.ts "$@"

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+ensure_dev_dependencies
 exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/dev.ts "$@"

@@ -17,3 +17,12 @@ if [ "$(node_major)" -lt "$NODE_MAJOR" ]; then
   # Native addons (sqlite3) must build against the headers of the Node that runs them.
   export npm_config_nodedir="$node_home"
 fi
+
+# A fresh clone's first command may be `npm run dev` or `npm test`: bring the locked dev
+# dependencies (gulp, TypeScript, jest…) when they are not there yet.
+ensure_dev_dependencies() {
+  if [ ! -x node_modules/.bin/gulp ]; then
+    echo "Installing the dev dependencies (npm ci)" >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+}

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+ensure_dev_dependencies
 npx jest --config jest.e2e.config.js "$@"

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+ensure_dev_dependencies
 npm run lint
 npm run typecheck
 npm run test:unit
