@@ -11,6 +11,7 @@ import {
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
+	onNotFoundProperty,
 	readIdentifier,
 } from './identify';
 
@@ -29,27 +30,10 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	...identifyProperties,
-	{
-		displayName: 'If User Not Found',
-		name: 'onNotFound',
-		type: 'options',
-		options: [
-			{
-				name: 'Continue',
-				value: 'continue',
-				description: "Pass the item on with status 'not_found' and deleted: false",
-			},
-			{
-				name: 'Fail the Item',
-				value: 'error',
-				description:
-					"Treat it as an error; with Settings → On Error → 'Continue (using error output)' the item goes to the error branch",
-			},
-		],
-		default: 'continue',
-		description:
-			'What to do when the user is not linked to this organization, including when it was already removed (a second delete of the same user finds nothing)',
-	},
+	onNotFoundProperty(
+		"Pass the item on with status 'not_found' and deleted: false",
+		'What to do when the user is not linked to this organization, including when it was already removed (a second delete of the same user finds nothing)',
+	),
 ];
 
 const displayOptions = { show: { resource: ['user'], operation: ['delete'] } };

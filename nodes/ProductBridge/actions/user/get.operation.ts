@@ -8,6 +8,7 @@ import {
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
+	onNotFoundProperty,
 	readIdentifier,
 } from './identify';
 
@@ -19,26 +20,10 @@ export const option = {
 
 const properties: INodeProperties[] = [
 	...identifyProperties,
-	{
-		displayName: 'If User Not Found',
-		name: 'onNotFound',
-		type: 'options',
-		options: [
-			{
-				name: 'Continue',
-				value: 'continue',
-				description: "Pass the item on with status 'not_found' and the identifier",
-			},
-			{
-				name: 'Fail the Item',
-				value: 'error',
-				description:
-					"Treat it as an error; with Settings → On Error → 'Continue (using error output)' the item goes to the error branch",
-			},
-		],
-		default: 'continue',
-		description: 'What to do when the user is not linked to this organization',
-	},
+	onNotFoundProperty(
+		"Pass the item on with status 'not_found' and the identifier",
+		'What to do when the user is not linked to this organization',
+	),
 ];
 
 const displayOptions = { show: { resource: ['user'], operation: ['get'] } };

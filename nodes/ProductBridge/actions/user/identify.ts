@@ -54,6 +54,26 @@ export const identifyProperties: INodeProperties[] = [
 	},
 ];
 
+/** "If User Not Found", worded for the operation that uses it. */
+export function onNotFoundProperty(continueOutcome: string, description: string): INodeProperties {
+	return {
+		displayName: 'If User Not Found',
+		name: 'onNotFound',
+		type: 'options',
+		options: [
+			{ name: 'Continue', value: 'continue', description: continueOutcome },
+			{
+				name: 'Fail the Item',
+				value: 'error',
+				description:
+					"Treat it as an error; with Settings → On Error → 'Continue (using error output)' the item goes to the error branch",
+			},
+		],
+		default: 'continue',
+		description,
+	};
+}
+
 export function readIdentifier(context: IExecuteFunctions, itemIndex: number): UserIdentifier {
 	const node = context.getNode();
 	if (context.getNodeParameter('identifyBy', itemIndex, 'userId') === 'email') {
