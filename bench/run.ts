@@ -7,6 +7,7 @@
  * in-flight is what the stand-in saw; memory is the n8n process's peak resident set (VmHWM).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,8 @@ import type { FaultsPatch, StandIn } from '../test/standin/server.ts';
 import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST } from './workflows.ts';
 import type { Target } from './workflows.ts';
 
-const API_KEY = 'pb_benchmark_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+// A fresh key of the real shape (pb_ + 43 URL-safe characters) for every run.
+const API_KEY = `pb_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
 interface Case {
