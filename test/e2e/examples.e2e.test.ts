@@ -11,12 +11,11 @@
  * Each example is imported as the file is, only its placeholder credentials swapped for real ones.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { DEMO_USERS, startStandIn } from '../standin/server.ts';
+import { startFakeOpenAi } from './fake-openai.ts';
+import type { FakeOpenAi } from './fake-openai.ts';
 import type { CallRecord, StandIn } from '../standin/server.ts';
 import {
 	loadAllWorkflows,
@@ -74,12 +73,12 @@ const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 
 let n8n: N8nInstance;
 let standIn: StandIn;
-let model: ScriptedModel;
+let model: FakeOpenAi;
 let examples: Record<string, WorkflowJson>;
 
 beforeAll(async () => {
 	standIn = await startStandIn({ apiKey: API_KEY, users: DEMO_USERS });
-	model = await startScriptedModel();
+	model = await startFakeOpenAi({ argumentPattern: EMAIL_ANYWHERE });
 	n8n = await prepareN8n({ log: (line) => process.stderr.write(`[examples] ${line}\n`) });
 	const imported = await n8n.importCredential([
 		{
@@ -431,168 +430,5 @@ async function waitForWebhook(url: string, timeoutMs = 60_000): Promise<void> {
 	}
 }
 
-// ---------------------------------------------------------------- a scripted chat model
-
-interface ChatMessage {
-	role: string;
-	content?: unknown;
-	tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
-}
-
-interface ChatTool {
-	type: string;
-	function: { name: string; description?: string; parameters?: { properties?: object } };
-}
-
-interface ChatRequest {
-	raw: string;
-	model?: string;
-	stream?: boolean;
-	messages: ChatMessage[];
-	tools: ChatTool[];
-}
-
-interface ScriptedModel {
-	readonly baseUrl: string;
-	readonly requests: readonly ChatRequest[];
-	reset(): void;
-	close(): Promise<void>;
-}
-
+// A chat model asked to remove people: it calls the tool once per email in the user's message.
 const EMAIL_ANYWHERE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-
-/**
- * OpenAI's Chat Completions API, scripted as a model asked to remove people would behave: while
- * the conversation holds no tool answer, it calls the first tool once per email in the last user
- * message; then it answers with what the tool said.
- */
-async function startScriptedModel(): Promise<ScriptedModel> {
-	const requests: ChatRequest[] = [];
-	let count = 0;
-	const server: Server = createServer((req, res) => {
-		void answer(req, res).catch((error: unknown) => {
-			if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ error: { message: String(error) } }));
-		});
-	});
-
-	async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const raw = Buffer.concat(chunks).toString('utf8');
-		const pathname = new URL(req.url ?? '/', 'http://model').pathname;
-		if (req.method === 'GET' && pathname.endsWith('/models')) {
-			return send(res, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] });
-		}
-		if (req.method !== 'POST' || !pathname.endsWith('/chat/completions')) {
-			res.writeHead(404, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ error: { message: `not served: ${req.method} ${pathname}` } }));
-			return;
-		}
-		const body = JSON.parse(raw) as Partial<ChatRequest>;
-		const request: ChatRequest = {
-			raw,
-			model: body.model,
-			stream: body.stream,
-			messages: body.messages ?? [],
-			tools: body.tools ?? [],
-		};
-		requests.push(request);
-		count++;
-		const message = decide(request, count);
-		const finish = message.tool_calls ? 'tool_calls' : 'stop';
-		const id = `chatcmpl-scripted-${count}`;
-		const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-		if (request.stream === true) {
-			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			const delta = {
-				role: 'assistant',
-				content: message.content ?? null,
-				...(message.tool_calls
-					? { tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
-					: {}),
-			};
-			const event = (choice: object, extra: object = {}) =>
-				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: request.model, choices: [choice], ...extra })}\n\n`;
-			res.write(event({ index: 0, delta, finish_reason: null }));
-			res.write(event({ index: 0, delta: {}, finish_reason: finish }, { usage }));
-			res.end('data: [DONE]\n\n');
-			return;
-		}
-		send(res, {
-			id,
-			object: 'chat.completion',
-			created: 0,
-			model: request.model,
-			choices: [
-				{
-					index: 0,
-					message: { ...message, content: message.content ?? null },
-					finish_reason: finish,
-				},
-			],
-			usage,
-		});
-	}
-
-	function decide(request: ChatRequest, turn: number): ChatMessage {
-		let lastUser = request.messages.length - 1;
-		while (lastUser >= 0 && request.messages[lastUser].role !== 'user') lastUser--;
-		const toolAnswers = request.messages
-			.slice(lastUser + 1)
-			.filter((message) => message.role === 'tool');
-		if (toolAnswers.length > 0 || request.tools.length === 0) {
-			const said = toolAnswers.map((message) => textOf(message.content)).join('\n');
-			return { role: 'assistant', content: `Done. The tool said:\n${said}` };
-		}
-		const tool = request.tools[0].function;
-		const parameter = Object.keys(tool.parameters?.properties ?? {})[0] ?? 'input';
-		const emails = textOf(request.messages[lastUser]?.content).match(EMAIL_ANYWHERE) ?? [];
-		return {
-			role: 'assistant',
-			content: null,
-			tool_calls: emails.map((email, index) => ({
-				id: `call_${turn}_${index}`,
-				type: 'function',
-				function: { name: tool.name, arguments: JSON.stringify({ [parameter]: email }) },
-			})),
-		};
-	}
-
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		baseUrl: `http://127.0.0.1:${port}/v1`,
-		requests,
-		reset: () => {
-			requests.length = 0;
-		},
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-}
-
-function textOf(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content))
-		return content
-			.map((part) =>
-				typeof part === 'object' && part !== null && 'text' in part
-					? String((part as { text: unknown }).text)
-					: '',
-			)
-			.join('');
-	return content === undefined || content === null ? '' : JSON.stringify(content);
-}
-
-function send(res: ServerResponse, body: unknown): void {
-	const text = JSON.stringify(body);
-	res.writeHead(200, {
-		'content-type': 'application/json',
-		'content-length': Buffer.byteLength(text),
-	});
-	res.end(text);
-}

@@ -51,7 +51,13 @@ export interface FakeOpenAi {
 
 const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+export interface FakeOpenAiOptions {
+	/** What the model picks out of the user's message as the tool's argument (default: UUIDs). */
+	argumentPattern?: RegExp;
+}
+
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+	const argumentPattern = options.argumentPattern ?? UUID_ANYWHERE;
 	const requests: ChatRequest[] = [];
 	let completionCount = 0;
 	const server: Server = createServer((req, res) => {
@@ -97,7 +103,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 		};
 		requests.push(request);
 		completionCount++;
-		const message = decide(request, completionCount);
+		const message = decide(request, completionCount, argumentPattern);
 		const id = `chatcmpl-fake-${completionCount}`;
 		const finishReason = message.tool_calls ? 'tool_calls' : 'stop';
 		const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
@@ -154,7 +160,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 	};
 }
 
-function decide(request: ChatRequest, count: number): ChatMessage {
+function decide(request: ChatRequest, count: number, argumentPattern: RegExp): ChatMessage {
 	const lastUserIndex = findLastIndex(request.messages, (message) => message.role === 'user');
 	const afterUser = request.messages.slice(lastUserIndex + 1);
 	const toolAnswers = afterUser.filter((message) => message.role === 'tool');
@@ -164,7 +170,7 @@ function decide(request: ChatRequest, count: number): ChatMessage {
 	}
 	const tool = request.tools[0].function;
 	const parameter = Object.keys(tool.parameters?.properties ?? {})[0] ?? 'input';
-	const ids = textOf(request.messages[lastUserIndex]?.content).match(UUID_ANYWHERE) ?? [];
+	const ids = textOf(request.messages[lastUserIndex]?.content).match(argumentPattern) ?? [];
 	return {
 		role: 'assistant',
 		content: null,
