@@ -319,14 +319,16 @@ async function setUpOwner(url: string): Promise<void> {
 
 /**
  * n8n answers its REST API before it has registered the published workflows' webhooks; a call
- * without the secret header gets 404 until then, 403 after.
+ * without the secret header gets 404 (or 503 while starting) until then, 403 after.
  */
 async function waitForWebhook(url: string): Promise<void> {
 	const started = Date.now();
 	while (Date.now() - started < START_TIMEOUT_MS) {
 		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
 		await response.text();
-		if (response.status !== 404) return;
+		// Only the header-auth refusal proves the webhook is registered: while n8n is still
+		// starting it can answer 404 or 503.
+		if (response.status === 403) return;
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	throw new Error(`n8n did not register the webhook ${url} within ${START_TIMEOUT_MS / 1000} s`);
