@@ -9,7 +9,6 @@
  *
  * Also a module: scripts/screenshots.ts starts the same playground with startPlayground().
  */
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -172,7 +171,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 		step();
 
 		log(`starting n8n ${n8n.version} on http://127.0.0.1:${port}`);
-		const server = await startN8n(n8n, port, options.verbose === true);
+		const server = await n8n.startServer({
+			port,
+			timeoutMs: START_TIMEOUT_MS,
+			onOutput: options.verbose === true ? (chunk) => process.stderr.write(chunk) : undefined,
+		});
 		try {
 			log('creating the owner account (POST /rest/owner/setup)');
 			await setUpOwner(server.url);
@@ -191,7 +194,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 			standIn,
 			pid: server.pid,
 			workflows,
-			crashed: server.crashed,
+			// An exit that nobody asked for; never resolves once stop() has begun.
+			crashed: server.exited.then((why) =>
+				stopping === undefined
+					? `${why}:\n${tail(`${server.output().stdout}\n${server.output().stderr}`)}`
+					: new Promise<string>(() => undefined),
+			),
 			stop: () =>
 				(stopping ??= (async () => {
 					await server.stop();
@@ -229,80 +237,6 @@ async function checked(
 		);
 }
 
-interface RunningN8n {
-	url: string;
-	pid: number;
-	crashed: Promise<string>;
-	stop(): Promise<void>;
-}
-
-/** `n8n start` on 127.0.0.1:<port>, in its own process group; resolves once its REST API answers. */
-async function startN8n(
-	instance: N8nInstance,
-	port: number,
-	verbose: boolean,
-): Promise<RunningN8n> {
-	const started = Date.now();
-	const child = spawn(instance.nodeBinary, [instance.n8nBinary, 'start'], {
-		cwd: instance.workDir,
-		env: {
-			...instance.env,
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-		},
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	if (child.pid === undefined) throw new Error('could not start n8n');
-	const pid = child.pid;
-	let output = '';
-	const collect = (chunk: string): void => {
-		output = (output + chunk).slice(-20_000);
-		if (verbose) process.stderr.write(chunk);
-	};
-	child.stdout.setEncoding('utf8').on('data', collect);
-	child.stderr.setEncoding('utf8').on('data', collect);
-	let exited: string | undefined;
-	let stopping = false;
-	const exit = new Promise<string>((resolve) =>
-		child.once('exit', (code, signal) => {
-			exited = `n8n exited (${code ?? signal})`;
-			resolve(exited);
-		}),
-	);
-	const stop = async (): Promise<void> => {
-		stopping = true;
-		if (exited !== undefined) return;
-		killGroup(pid, 'SIGTERM');
-		const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 15_000);
-		await exit;
-		clearTimeout(timer);
-		// Whatever n8n left behind in its group (a task runner) goes with it.
-		killGroup(pid, 'SIGKILL');
-	};
-	const crashed = exit.then((why) =>
-		stopping ? new Promise<string>(() => undefined) : `${why}:\n${tail(output)}`,
-	);
-
-	const url = `http://127.0.0.1:${port}`;
-	while (Date.now() - started < START_TIMEOUT_MS) {
-		if (exited !== undefined) throw new Error(`${exited} while starting:\n${tail(output)}`);
-		try {
-			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2_000) });
-			if (response.ok) return { url, pid, crashed, stop };
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	await stop();
-	throw new Error(`n8n did not answer within ${START_TIMEOUT_MS / 1000} s:\n${tail(output)}`);
-}
-
 /** What the sign-up form does on a fresh instance, so the editor opens on a login form instead. */
 async function setUpOwner(url: string): Promise<void> {
 	const response = await fetch(`${url}/rest/owner/setup`, {
@@ -332,14 +266,6 @@ async function waitForWebhook(url: string): Promise<void> {
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	throw new Error(`n8n did not register the webhook ${url} within ${START_TIMEOUT_MS / 1000} s`);
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
 }
 
 function tail(text: string, lines = 30): string {

@@ -210,7 +210,7 @@ export interface N8nInstance {
 	/** Any n8n CLI command, e.g. `['export:workflow', '--all']`. */
 	run(args: string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
 	/** Starts `n8n start` on a free port (127.0.0.1); resolves once its REST API answers. */
-	startServer(options?: { timeoutMs?: number }): Promise<N8nServer>;
+	startServer(options?: ServerOptions): Promise<N8nServer>;
 	/** Everything n8n printed (each command's stdout and stderr) and every file it stored under the user folder. */
 	allPrintedAndStored(): PrintedOrStored[];
 	/** The sources in allPrintedAndStored() that contain `secret` as bytes. */
@@ -218,9 +218,21 @@ export interface N8nInstance {
 	cleanup(): Promise<void>;
 }
 
+export interface ServerOptions {
+	timeoutMs?: number;
+	/** A fixed port (default: a free one). */
+	port?: number;
+	/** Sees everything n8n prints, as it prints it. */
+	onOutput?: (chunk: string) => void;
+}
+
 export interface N8nServer {
 	readonly url: string;
 	readonly port: number;
+	/** The process group n8n (and its task runner) runs in. */
+	readonly pid: number;
+	/** Resolves, with how and why, when n8n exits (also when stop() ends it). */
+	readonly exited: Promise<string>;
 	/** What the server printed so far. */
 	output(): { stdout: string; stderr: string };
 	stop(): Promise<CommandResult>;
@@ -545,9 +557,14 @@ class LocalN8n implements N8nInstance {
 		};
 	}
 
-	async startServer(options: { timeoutMs?: number } = {}): Promise<N8nServer> {
-		const port = await freePort();
-		const server = await startN8nServer(this, port, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
+	async startServer(options: ServerOptions = {}): Promise<N8nServer> {
+		const port = options.port ?? (await freePort());
+		const server = await startN8nServer(
+			this,
+			port,
+			options.timeoutMs ?? COMMAND_TIMEOUT_MS,
+			options.onOutput,
+		);
 		let stopped: Promise<CommandResult> | undefined;
 		const stop = (): Promise<CommandResult> => {
 			stopped ??= server.stop().then((result) => {
@@ -560,6 +577,8 @@ class LocalN8n implements N8nInstance {
 		const handle: N8nServer = {
 			url: server.url,
 			port: server.port,
+			pid: server.pid,
+			exited: server.exited,
 			output: () => server.output(),
 			stop,
 		};
@@ -632,6 +651,7 @@ async function startN8nServer(
 	instance: LocalN8n,
 	port: number,
 	timeoutMs: number,
+	onOutput: (chunk: string) => void = () => undefined,
 ): Promise<N8nServer> {
 	const started = Date.now();
 	const args = [instance.n8nBinary, 'start'];
@@ -642,30 +662,42 @@ async function startN8nServer(
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 		},
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	if (child.pid === undefined) throw new Error('could not start n8n');
+	const pid = child.pid;
 	let stdout = '';
 	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		stdout += chunk;
+		onOutput(chunk);
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		stderr += chunk;
+		onOutput(chunk);
+	});
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
 		child.once('exit', (code, signal) => resolve({ code, signal })),
 	);
+	const exitedWhy = exited.then(({ code, signal }) => `n8n exited (${code ?? signal})`);
 	let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 	void exited.then((info) => (exitInfo = info));
 	const url = `http://127.0.0.1:${port}`;
 
 	const stop = async (): Promise<CommandResult> => {
 		if (exitInfo === undefined) {
-			killGroup(child.pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 20_000);
+			killGroup(pid, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 20_000);
 			await exited;
 			clearTimeout(timer);
 		}
+		// Whatever n8n left behind in its group (a task runner) goes with it.
+		killGroup(pid, 'SIGKILL');
 		const info = exitInfo ?? (await exited);
 		return {
 			args,
@@ -689,7 +721,7 @@ async function startN8nServer(
 			// (login, owner, credentials…) are registered, which happens in one go.
 			const response = await fetch(`${url}/rest/login`, { signal: AbortSignal.timeout(2_000) });
 			if (response.status !== 404 && response.status < 500) {
-				return { url, port, output: () => ({ stdout, stderr }), stop };
+				return { url, port, pid, exited: exitedWhy, output: () => ({ stdout, stderr }), stop };
 			}
 		} catch {
 			// not listening yet
