@@ -7,7 +7,9 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { jsonParse } from 'n8n-workflow';
+import { jsonParse, UserError } from 'n8n-workflow';
+
+import { readBaseUrl } from '../nodes/ProductBridge/transport/baseUrl';
 
 export class ProductBridgeApi implements ICredentialType {
 	name = 'productBridgeApi';
@@ -40,7 +42,7 @@ export class ProductBridgeApi implements ICredentialType {
 			required: true,
 			default: 'https://api.productbridge.io',
 			description:
-				'Change only to reach a staging host or a local stand-in. The node appends /api/external/v1/….',
+				'Change only to reach a staging host or a local stand-in. HTTPS is required (plain HTTP only for this machine: localhost, 127.x.x.x); no user name, password, query or fragment. The node appends /api/external/v1/….',
 		},
 	];
 
@@ -50,11 +52,23 @@ export class ProductBridgeApi implements ICredentialType {
 	 * evaluates every expression in an isolate, about 1 ms of CPU per request, which doubled the
 	 * node's cost per item in bulk runs. The effect is the same, for this node and for the HTTP
 	 * Request node using this credential.
+	 *
+	 * The key goes only to the Base URL's own origin, and only when the Base URL is safe to send it
+	 * to (HTTPS, or plain HTTP to this machine): not to another host a request names, whichever
+	 * node sends it.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		const baseUrl = readBaseUrl(credentials.baseUrl);
+		if (!baseUrl.ok) throw new UserError(baseUrl.problem);
+		const target = originOf(requestOptions);
+		if (target !== baseUrl.origin) {
+			throw new UserError(
+				`The ProductBridge API key is only sent to the credential's Base URL (${baseUrl.origin}), not to ${target ?? 'this URL'}`,
+			);
+		}
 		return { ...requestOptions, body: withApiKey(requestOptions.body, credentials.apiKey) };
 	}
 
@@ -92,6 +106,14 @@ function withApiKey(
 	if (isPlainObject(fields)) return { ...fields, api_key: apiKey as string };
 	// A form or binary body cannot carry a JSON field; ProductBridge will answer 401.
 	return body;
+}
+
+function originOf({ url, baseURL }: IHttpRequestOptions): string | undefined {
+	try {
+		return new URL(url, baseURL).origin;
+	} catch {
+		return undefined;
+	}
 }
 
 function isPlainObject(value: unknown): value is IDataObject {

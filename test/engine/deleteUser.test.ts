@@ -64,6 +64,21 @@ async function runDelete(run: DeleteRun): Promise<EngineRun> {
 	return result;
 }
 
+/** Every Delete item has the same keys, so a run lines up as rows of an audit sheet. */
+const deleteItem = (user_id: string, status: string, extra: IDataObject = {}) => ({
+	user_id,
+	email: null,
+	name: null,
+	status,
+	deleted: status === 'deleted' ? true : status === 'deleted_or_not_found' ? null : false,
+	confirmed_on_retry: false,
+	note: null,
+	...extra,
+});
+const deletedItem = (user_id: string) => deleteItem(user_id, 'deleted');
+const notFoundItem = (user_id: string) => deleteItem(user_id, 'not_found');
+
+const host = () => new URL(standIn.url).host;
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
 const pairing = (items: INodeExecutionData[] | undefined) =>
 	(items ?? []).map((item) => item.pairedItem);
@@ -74,8 +89,8 @@ describe('deleting users', () => {
 
 		expect(run.status).toBe('success');
 		expect(json(run.outputs[0])).toEqual([
-			{ user_id: ADA, status: 'deleted', deleted: true },
-			{ user_id: GRACE, status: 'deleted', deleted: true },
+			deletedItem(ADA),
+			deletedItem(GRACE),
 		]);
 		expect(pairing(run.outputs[0])).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(standIn.deletedUserIds().sort()).toEqual([ADA, GRACE].sort());
@@ -93,8 +108,8 @@ describe('deleting users', () => {
 		});
 
 		expect(json(run.outputs[0])).toEqual([
-			{ user_id: ADA.toUpperCase(), status: 'deleted', deleted: true },
-			{ user_id: GRACE.replace(/-/g, ''), status: 'deleted', deleted: true },
+			deletedItem(ADA.toUpperCase()),
+			deletedItem(GRACE.replace(/-/g, '')),
 		]);
 	});
 
@@ -115,13 +130,13 @@ describe('deleting users', () => {
 			credentials: { type: 'productBridgeApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
 		});
 
-		expect(json(result.outputs[0])).toEqual([{ user_id: ALAN, status: 'deleted', deleted: true }]);
+		expect(json(result.outputs[0])).toEqual([deletedItem(ALAN)]);
 	});
 
 	it('tolerates a base URL typed with the API path and a trailing slash', async () => {
 		const run = await runDelete({ items: [{ user_id: ADA }], baseUrl: `${standIn.url}/api/external/v1/` });
 
-		expect(json(run.outputs[0])).toEqual([{ user_id: ADA, status: 'deleted', deleted: true }]);
+		expect(json(run.outputs[0])).toEqual([deletedItem(ADA)]);
 	});
 });
 
@@ -131,7 +146,7 @@ describe('a user that is not linked to the organization (404)', () => {
 
 		expect(run.status).toBe('success');
 		expect(run.outputs[0]).toEqual([
-			{ json: { user_id: STRANGER, status: 'not_found', deleted: false }, pairedItem: { item: 0 } },
+			{ json: notFoundItem(STRANGER), pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -139,7 +154,7 @@ describe('a user that is not linked to the organization (404)', () => {
 		await runDelete({ items: [{ user_id: ADA }] });
 		const second = await runDelete({ items: [{ user_id: ADA }] });
 
-		expect(json(second.outputs[0])).toEqual([{ user_id: ADA, status: 'not_found', deleted: false }]);
+		expect(json(second.outputs[0])).toEqual([notFoundItem(ADA)]);
 	});
 
 	it('goes to the error output with its input fields when set to fail and On Error routes errors', async () => {
@@ -149,7 +164,7 @@ describe('a user that is not linked to the organization (404)', () => {
 			onError: 'continueErrorOutput',
 		});
 
-		expect(json(run.outputs[0])).toEqual([{ user_id: ADA, status: 'deleted', deleted: true }]);
+		expect(json(run.outputs[0])).toEqual([deletedItem(ADA)]);
 		expect(run.outputs[1]).toHaveLength(1);
 		expect(run.outputs[1][0].pairedItem).toEqual({ item: 1 });
 		expect(run.outputs[1][0].json).toMatchObject({
@@ -196,7 +211,7 @@ describe('ids that cannot be a ProductBridge user', () => {
 			'The user ID must be text, got number 42 [item 2]',
 		]);
 		expect(pairing(run.outputs[1])).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(json(run.outputs[0])).toEqual([{ user_id: ADA, status: 'deleted', deleted: true }]);
+		expect(json(run.outputs[0])).toEqual([deletedItem(ADA)]);
 		expect(standIn.calls.map((call) => call.userId)).toEqual([ADA]);
 	});
 
@@ -229,7 +244,7 @@ describe('a rejected API key (401)', () => {
 		expect(standIn.deletedUserIds()).toEqual([]);
 	});
 
-	it('sends at most one request per worker already in flight at higher concurrency', async () => {
+	it('costs a single request at higher concurrency too: the first request goes alone', async () => {
 		await runDelete({
 			items: Array.from({ length: 40 }, () => ({ user_id: STRANGER })).map((_, i) => ({
 				user_id: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
@@ -239,7 +254,7 @@ describe('a rejected API key (401)', () => {
 			options: { concurrency: 4 },
 		});
 
-		expect(standIn.stats().requests).toBeLessThanOrEqual(4);
+		expect(standIn.stats().requests).toBe(1);
 	});
 
 	it('stops the execution by default with the credential hint', async () => {
@@ -279,28 +294,38 @@ describe('answers the node cannot turn into a result', () => {
 		);
 	});
 
-	it('does not retry a 500 and says it was a server error', async () => {
-		override(500, { detail: { error: 'internal error' } });
-		const run = await runDelete({ items: [{ user_id: ADA }], onError: 'continueRegularOutput' });
+	it('retries a 500, which ProductBridge documents as a fault to retry, and says the outcome is unknown', async () => {
+		override(500, { detail: { error: 'internal error' } }, 10);
+		const run = await runDelete({
+			items: [{ user_id: ADA }],
+			onError: 'continueRegularOutput',
+			options: { maxRetries: 1 },
+		});
 
-		expect(run.outputs[0][0].json.error).toBe('ProductBridge failed with a server error (HTTP 500)');
-		expect(standIn.stats().requests).toBe(1);
+		expect(run.outputs[0][0].json.error).toBe(
+			'ProductBridge failed with a server error (HTTP 500) (after 2 attempts); the outcome is unknown',
+		);
+		expect(run.outputs[0][0].json.message).toMatch(/^An earlier try may have reached ProductBridge/);
+		expect(standIn.stats().requests).toBe(2);
 	});
 
-	it('treats a 200 without {"success": true} as an error, not a silent success', async () => {
+	it('treats a 200 without {"success": true} as a configuration fault, never a silent success', async () => {
 		override(200, { ok: true });
 		const run = await runDelete({ items: [{ user_id: ADA }], onError: 'continueErrorOutput' });
 
 		expect(run.outputs[0]).toEqual([]);
-		expect(run.outputs[1][0].json.error).toBe('ProductBridge answered 200 but not with the expected body');
+		expect(run.outputs[1][0].json.error).toBe(
+			`The Base URL does not lead to ProductBridge's API: ${host()} answered HTTP 200, not in ProductBridge's format`,
+		);
 		expect(run.outputs[1][0].json.message).toContain('{"ok":true}');
+		expect(run.outputs[1][0].json.message).toMatch(/^An earlier try may have reached ProductBridge|may already have been carried out/);
 	});
 
 	it('retries a 503 and succeeds when the service comes back', async () => {
 		override(503, { detail: { error: 'service unavailable' } }, 2);
 		const run = await runDelete({ items: [{ user_id: ADA }] });
 
-		expect(json(run.outputs[0])).toEqual([{ user_id: ADA, status: 'deleted', deleted: true }]);
+		expect(json(run.outputs[0])).toEqual([deletedItem(ADA)]);
 		expect(standIn.stats().byStatus).toEqual({ '503': 2, '200': 1 });
 	});
 
@@ -326,7 +351,7 @@ describe('answers the node cannot turn into a result', () => {
 			options: { maxRetries: 0 },
 		});
 
-		expect(run.outputs[0][0].json.error).toBe('Could not reach ProductBridge at http://127.0.0.1:9');
+		expect(run.outputs[0][0].json.error).toBe('Could not reach ProductBridge at 127.0.0.1:9');
 		expect(run.outputs[0][0].json.message).toContain('ECONNREFUSED');
 	});
 });
@@ -351,11 +376,7 @@ describe('a mixed batch', () => {
 		const expectedStatus = { linked: 'deleted', stranger: 'not_found', duplicate: 'deleted' } as const;
 		const succeeded = items.filter((item) => item.kind !== 'invalid');
 		expect(json(run.outputs[0])).toEqual(
-			succeeded.map((item) => ({
-				user_id: item.user_id,
-				status: expectedStatus[item.kind as keyof typeof expectedStatus],
-				deleted: item.kind !== 'stranger',
-			})),
+			succeeded.map((item) => deleteItem(item.user_id, expectedStatus[item.kind as keyof typeof expectedStatus])),
 		);
 		expect(pairing(run.outputs[0])).toEqual(succeeded.map((item) => ({ item: item.row })));
 		expect(json(run.outputs[1]).map((item) => item.row)).toEqual(
@@ -398,7 +419,7 @@ describe('riding a rate limit and flaky connections', () => {
 		expect(standIn.stats().deletions).toBe(6);
 	});
 
-	it('reports a user as deleted when the lost answer of an earlier try had removed it', async () => {
+	it('does not claim a deletion it cannot know about when the first answer was lost', async () => {
 		standIn.configure({ resetRate: 1, resetAfterActing: true });
 		const pending = runDelete({ items: [{ user_id: ADA }], options: { maxRetries: 3 } });
 		// The first try removes Ada but the connection drops; heal the network for the retry.
@@ -406,8 +427,10 @@ describe('riding a rate limit and flaky connections', () => {
 		standIn.configure({ resetRate: 0 });
 		const run = await pending;
 
+		// Nothing looked Ada up first, so "not found" on the retry cannot tell "we removed her" from
+		// "she was never linked".
 		expect(json(run.outputs[0])).toEqual([
-			{ user_id: ADA, status: 'deleted', deleted: true, confirmed_on_retry: true },
+			deleteItem(ADA, 'deleted_or_not_found', { note: expect.stringContaining('may or may not have removed them') }),
 		]);
 	});
 
@@ -422,7 +445,7 @@ describe('riding a rate limit and flaky connections', () => {
 		expect(standIn.deletedUserIds()).toEqual([ALAN]);
 		expect(run.outputs[0]).toEqual([]);
 		expect(run.outputs[1][0].json.error).toBe(
-			`Could not reach ProductBridge at ${standIn.url} (after 2 attempts)`,
+			`Could not reach ProductBridge at ${host()} (after 2 attempts); the outcome is unknown`,
 		);
 		expect(run.outputs[1][0].json.message).toMatch(
 			/^An earlier try may have reached ProductBridge .* check in ProductBridge before running this item again\. ECONNRESET/,
@@ -431,7 +454,7 @@ describe('riding a rate limit and flaky connections', () => {
 });
 
 describe('an answer that comes too late', () => {
-	it('times out, retries, and counts the user deleted when the late try had removed it', async () => {
+	it('times out, retries, and reports the outcome as ambiguous when the late try may have removed the user', async () => {
 		standIn.configure({ slowRate: 1, slowMs: 3000 });
 		const pending = runDelete({ items: [{ user_id: GRACE }], options: { requestTimeout: 1000, maxRetries: 2 } });
 		await waitFor(() => standIn.stats().deletions === 1);
@@ -439,7 +462,7 @@ describe('an answer that comes too late', () => {
 		const run = await pending;
 
 		expect(json(run.outputs[0])).toEqual([
-			{ user_id: GRACE, status: 'deleted', deleted: true, confirmed_on_retry: true },
+			deleteItem(GRACE, 'deleted_or_not_found', { note: expect.stringContaining('answer to the first delete request was lost') }),
 		]);
 		expect(standIn.stats().requests).toBe(2);
 	});
@@ -453,7 +476,7 @@ describe('an answer that comes too late', () => {
 		});
 
 		expect(run.outputs[0][0].json.error).toBe(
-			`Could not reach ProductBridge at ${standIn.url} (after 2 attempts)`,
+			`Could not reach ProductBridge at ${host()} (after 2 attempts); the outcome is unknown`,
 		);
 		// A timed-out try may still have been carried out: the message says so before the cause.
 		expect(run.outputs[0][0].json.message).toMatch(/^An earlier try may have reached ProductBridge .* (ECONNABORTED|ETIMEDOUT)/);

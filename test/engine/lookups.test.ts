@@ -56,6 +56,29 @@ async function run(
 	return result;
 }
 
+/** Every Get item carries the user object's documented fields, null where unknown. */
+const NO_USER = {
+	id: null,
+	user_id: null,
+	email: null,
+	name: null,
+	avatar_url: null,
+	portal_role: null,
+	company_name: null,
+	customer_status: null,
+	created_at: null,
+};
+/** Every Delete item has the same keys, so a run lines up as rows of an audit sheet. */
+const deleteItem = (fields: IDataObject) => ({
+	user_id: null,
+	email: null,
+	name: null,
+	deleted: fields.status === 'deleted',
+	confirmed_on_retry: false,
+	note: null,
+	...fields,
+});
+
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
 const paths = () => standIn.calls.map((call) => call.path.replace('/api/external/v1', ''));
 
@@ -85,7 +108,7 @@ describe('User → Get', () => {
 
 		expect(json(result.outputs[0])).toEqual([
 			expect.objectContaining({ user_id: GRACE.user_id }),
-			{ user_id: null, email: 'Grace.Hopper@example.com', status: 'not_found' },
+			{ ...NO_USER, email: 'Grace.Hopper@example.com', status: 'not_found' },
 		]);
 		expect(standIn.calls.map((call) => call.email)).toEqual([
 			GRACE.email,
@@ -97,7 +120,7 @@ describe('User → Get', () => {
 		const result = await run('get', {}, [{ user_id: '5a0b3c9e-1111-4222-8333-944455556666' }]);
 
 		expect(json(result.outputs[0])).toEqual([
-			{ user_id: '5a0b3c9e-1111-4222-8333-944455556666', status: 'not_found' },
+			{ ...NO_USER, user_id: '5a0b3c9e-1111-4222-8333-944455556666', status: 'not_found' },
 		]);
 	});
 
@@ -139,13 +162,7 @@ describe('User → Delete by email', () => {
 		const result = await run('delete', { identifyBy: 'email' }, [{ email: ADA.email }]);
 
 		expect(json(result.outputs[0])).toEqual([
-			{
-				user_id: ADA.user_id,
-				email: ADA.email,
-				name: 'Ada Lovelace',
-				status: 'deleted',
-				deleted: true,
-			},
+			deleteItem({ user_id: ADA.user_id, email: ADA.email, name: 'Ada Lovelace', status: 'deleted' }),
 		]);
 		expect(paths()).toEqual(['/users/retrieve', '/users/delete']);
 		// The user_id, never the membership row's id.
@@ -156,7 +173,7 @@ describe('User → Delete by email', () => {
 	it('treats an email that is not linked as not found, following If User Not Found', async () => {
 		const continued = await run('delete', { identifyBy: 'email' }, [{ email: NOBODY }]);
 		expect(json(continued.outputs[0])).toEqual([
-			{ user_id: null, email: NOBODY, status: 'not_found', deleted: false },
+			deleteItem({ email: NOBODY, status: 'not_found' }),
 		]);
 		expect(paths()).toEqual(['/users/retrieve']);
 
@@ -174,7 +191,7 @@ describe('User → Delete by email', () => {
 		const result = await run('delete', { identifyBy: 'email' }, [{ email: GRACE.email }]);
 
 		expect(json(result.outputs[0])).toEqual([
-			{ user_id: GRACE.user_id, email: GRACE.email, name: 'Grace Hopper', status: 'not_found', deleted: false },
+			deleteItem({ user_id: GRACE.user_id, email: GRACE.email, name: 'Grace Hopper', status: 'not_found' }),
 		]);
 	});
 
@@ -217,8 +234,8 @@ describe('Delete with Dry Run', () => {
 		]);
 
 		expect(json(result.outputs[0])).toEqual([
-			{ user_id: ADA.user_id, email: ADA.email, name: 'Ada Lovelace', status: 'would_delete', deleted: false },
-			{ user_id: null, email: NOBODY, status: 'not_found', deleted: false },
+			deleteItem({ user_id: ADA.user_id, email: ADA.email, name: 'Ada Lovelace', status: 'would_delete' }),
+			deleteItem({ email: NOBODY, status: 'not_found' }),
 		]);
 		expect(standIn.stats().byPath['/api/external/v1/users/delete']).toBeUndefined();
 		expect(standIn.deletedUserIds()).toEqual([]);

@@ -23,6 +23,10 @@ export interface StatusOverride {
 	body: unknown;
 	times?: number;
 	headers?: Record<string, string>;
+	/** `{{request}}` in a string body (or in a JSON body's strings) becomes the raw request body, JSON-escaped: a server echoing what it got. */
+	echo?: boolean;
+	/** Send the answer one byte at a time, this many milliseconds apart (a server that trickles). */
+	trickleMs?: number;
 }
 
 export interface Faults {
@@ -73,7 +77,7 @@ export function checkFaultsPatch(input: unknown): FaultsPatch {
 		patch,
 		'statusOverride',
 		(value) => Array.isArray(value) && value.every(isStatusOverride),
-		'a list of {path, status, body, times?, headers?}',
+		'a list of {path, status, body, times?, headers?, echo?, trickleMs?}',
 	);
 	return patch as FaultsPatch;
 }
@@ -192,6 +196,8 @@ function isStatusOverride(value: unknown): boolean {
 		(override.times === undefined ||
 			(Number.isInteger(override.times) && (override.times as number) >= 0)) &&
 		(override.headers === undefined ||
-			(typeof override.headers === 'object' && override.headers !== null))
+			(typeof override.headers === 'object' && override.headers !== null)) &&
+		(override.echo === undefined || typeof override.echo === 'boolean') &&
+		(override.trickleMs === undefined || isNonNegativeNumber(override.trickleMs))
 	);
 }

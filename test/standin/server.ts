@@ -102,6 +102,7 @@ interface Reply {
 	status: number;
 	body: string;
 	headers: Record<string, string>;
+	trickleMs?: number;
 }
 
 const RESET = 'reset';
@@ -115,6 +116,7 @@ type ParsedBody =
 
 interface ApiRequest {
 	method: string;
+	rawBody: string;
 	/** As sent, e.g. `/api/external/v1/users/delete`. */
 	path: string;
 	body: ParsedBody;
@@ -277,7 +279,7 @@ class ProductBridgeStandIn implements StandIn {
 		const isSlow = this.random() < faults.slowRate;
 		const delayMs = isSlow ? faults.slowMs : faults.latencyMs;
 		const override = takeOverride(faults, apiPath(request.path));
-		if (override !== undefined) return { reply: overrideReply(override), delayMs };
+		if (override !== undefined) return { reply: overrideReply(override, request.rawBody), delayMs };
 		if (fails503) return { reply: SERVICE_UNAVAILABLE, delayMs };
 		if (resets && !faults.resetAfterActing) return { reply: RESET, delayMs };
 		const reply = this.route(request);
@@ -459,6 +461,7 @@ function describeRequest(
 	const fields = body.kind === 'json' && isJsonObject(body.value) ? body.value : {};
 	const request: ApiRequest = {
 		method: req.method ?? '',
+		rawBody,
 		path: url.pathname,
 		body,
 		keyLocations: locateApiKeys(apiKey, req.headers, url.searchParams, fields, rawBody),
@@ -554,11 +557,19 @@ function unprocessable(issues: ValidationIssue[]): Reply {
 	return jsonReply(422, { detail: issues });
 }
 
-function overrideReply(override: StatusOverride): Reply {
-	if (typeof override.body !== 'string')
-		return jsonReply(override.status, override.body, override.headers);
-	const headers = { 'content-type': 'text/plain; charset=utf-8', ...override.headers };
-	return { status: override.status, body: override.body, headers };
+function overrideReply(override: StatusOverride, rawRequestBody: string): Reply {
+	const echoed = JSON.stringify(rawRequestBody).slice(1, -1);
+	const fill = (text: string) => (override.echo ? text.split('{{request}}').join(echoed) : text);
+	const reply =
+		typeof override.body === 'string'
+			? {
+					status: override.status,
+					body: fill(override.body),
+					headers: { 'content-type': 'text/plain; charset=utf-8', ...override.headers },
+				}
+			: jsonReply(override.status, override.body, override.headers);
+	if (typeof override.body !== 'string' && override.echo) reply.body = fill(reply.body);
+	return override.trickleMs ? { ...reply, trickleMs: override.trickleMs } : reply;
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -568,7 +579,23 @@ function send(res: ServerResponse, reply: Reply): void {
 		...reply.headers,
 		'content-length': Buffer.byteLength(reply.body),
 	});
-	res.end(reply.body);
+	if (reply.trickleMs) trickle(res, Buffer.from(reply.body), reply.trickleMs);
+	else res.end(reply.body);
+}
+
+/** One byte per interval until the body is out or the client hangs up. */
+function trickle(res: ServerResponse, body: Buffer, intervalMs: number): void {
+	let sent = 0;
+	const timer = setInterval(() => {
+		if (res.destroyed || sent >= body.length) {
+			clearInterval(timer);
+			if (!res.destroyed) res.end();
+			return;
+		}
+		res.write(body.subarray(sent, sent + 1));
+		sent++;
+	}, intervalMs);
+	res.once('close', () => clearInterval(timer));
 }
 
 function answerInternalError(res: ServerResponse, error: unknown): void {

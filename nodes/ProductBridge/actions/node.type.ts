@@ -7,17 +7,33 @@ import type {
 
 import type { ProductBridgeClient } from '../transport';
 
+/** What a stopped run had already done, for the error that stops it. */
+export interface CompletedWork {
+	/** Added to the error's message, e.g. "this run had already removed 49 users". */
+	inBrief: string;
+	/** Added to the error's description: the details an audit needs. */
+	inFull: string;
+}
+
 /** What every `<operation>.operation.ts` exports; the router needs nothing else. */
-export interface OperationModule {
+export interface OperationModule<Input = unknown> {
 	/** The entry in the Operation dropdown (its value is the key the resource registers it under). */
 	option: Omit<INodePropertyOptions, 'value'>;
 	description: INodeProperties[];
-	/** Handles one item; throws a NodeApiError/NodeOperationError for an item that fails. */
+	/**
+	 * Reads and checks one item's parameters, sending nothing. Throws a NodeOperationError for an
+	 * item that cannot be sent; the router reads every item before the first request.
+	 */
+	readInput(this: IExecuteFunctions, itemIndex: number): Input;
+	/** Handles one item; throws for an item that fails. */
 	execute(
 		this: IExecuteFunctions,
+		input: Input,
 		itemIndex: number,
 		client: ProductBridgeClient,
 	): Promise<IDataObject>;
+	/** What the items that completed had done, when a failure stops the node. */
+	describeCompleted?(outputs: IDataObject[]): CompletedWork | undefined;
 }
 
 export type ResourceOperations = Record<string, OperationModule>;

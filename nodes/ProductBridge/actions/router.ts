@@ -1,43 +1,95 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { toErrorItem, toNodeError } from '../helpers/itemErrors';
+import type { NodeError } from '../helpers/errors';
+import { toErrorItem, toNodeError } from '../helpers/errors';
+import type { ItemResult } from '../helpers/runItems';
 import { runItems } from '../helpers/runItems';
 import { ProductBridgeClient } from '../transport';
-import type { ResourceOperations } from './node.type';
-import * as user from './user/User.resource';
+import type { OperationModule, ResourceOperations } from './node.type';
 import { readRunOptions } from './runOptions';
+import * as user from './user/User.resource';
 
 const resources: Record<string, ResourceOperations> = {
 	user: user.operations,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const action = resources[resource]?.[operation];
-	if (action === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" is not supported for "${resource}"`,
-		);
+	const action = findOperation(this);
+	const itemCount = this.getInputData().length;
+	const continueOnFail = this.continueOnFail();
+
+	const options = attempt(() => readRunOptions(this));
+	if (!options.ok) {
+		const error = toNodeError(this.getNode(), 0, options.error, (text) => text);
+		if (!continueOnFail) throw error;
+		return [Array.from({ length: itemCount }, (_, index) => toErrorItem(error, index))];
+	}
+	const { concurrency } = options.value;
+	const client = await ProductBridgeClient.create(this, options.value);
+	const fail = (itemIndex: number, error: unknown) =>
+		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
+
+	const inputs = Array.from({ length: itemCount }, (_, itemIndex) =>
+		attempt(() => action.readInput.call(this, itemIndex)),
+	);
+	// With On Error = Stop, an item that cannot be sent stops the node before anything is changed.
+	const unusable = inputs.findIndex((input) => !input.ok);
+	if (!continueOnFail && unusable !== -1) {
+		throw fail(unusable, (inputs[unusable] as { error: unknown }).error);
 	}
 
-	const options = readRunOptions(this);
-	const client = await ProductBridgeClient.create(this, options);
-	const continueOnFail = this.continueOnFail();
 	const results = await runItems(
-		this.getInputData().length,
-		options.concurrency,
-		async (itemIndex) => await action.execute.call(this, itemIndex, client),
+		itemCount,
+		concurrency,
+		async (itemIndex) => {
+			const input = inputs[itemIndex];
+			if (!input.ok) throw input.error;
+			return await action.execute.call(this, input.value, itemIndex, client);
+		},
 		!continueOnFail,
 	);
 
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
-		const error = toNodeError(this.getNode(), result.error, itemIndex, client);
-		if (!continueOnFail) throw error;
+		const error = fail(itemIndex, result.error);
+		if (!continueOnFail) throw withCompletedWork(error, action, results);
 		return toErrorItem(error, itemIndex);
 	});
 	return [output];
+}
+
+function findOperation(context: IExecuteFunctions): OperationModule {
+	const resource = context.getNodeParameter('resource', 0) as string;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const action = resources[resource]?.[operation];
+	if (action === undefined) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" is not supported for "${resource}"`,
+		);
+	}
+	return action;
+}
+
+function attempt<T>(read: () => T): ItemResult<T> {
+	try {
+		return { ok: true, value: read() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
+/** A stop must not hide what the run had already done: the error says it. */
+function withCompletedWork(
+	error: NodeError,
+	action: OperationModule,
+	results: Array<ItemResult<IDataObject>>,
+): NodeError {
+	const completed = results.flatMap((result) => (result.ok ? [result.value] : []));
+	const work = action.describeCompleted?.(completed);
+	if (work === undefined) return error;
+	error.message = `${error.message} (${work.inBrief})`;
+	error.description = [work.inFull, error.description].filter(Boolean).join(' ');
+	return error;
 }

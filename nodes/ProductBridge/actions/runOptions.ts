@@ -1,10 +1,23 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 // Eight in flight: eight times sequential throughput, still polite to an API that documents no
 // rate limit; a 429 slows every worker down anyway.
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The UI's bounds, enforced again at run time: an expression can put anything in an option. */
+const LIMITS = {
+	concurrency: { label: 'Concurrency', min: 1, max: 64, fallback: DEFAULT_CONCURRENCY },
+	maxRetries: { label: 'Max Retries', min: 0, max: 10, fallback: DEFAULT_MAX_RETRIES },
+	requestTimeout: {
+		label: 'Request Timeout (Ms)',
+		min: 1000,
+		max: 600_000,
+		fallback: DEFAULT_REQUEST_TIMEOUT_MS,
+	},
+} as const;
 
 export interface RunOptions {
 	concurrency: number;
@@ -32,7 +45,7 @@ export const runOptionsDescription: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 64 },
+			typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 			default: DEFAULT_CONCURRENCY,
 			description:
 				'How many requests may be in flight at once. Output order stays the input order.',
@@ -41,7 +54,7 @@ export const runOptionsDescription: INodeProperties = {
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 10 },
+			typeOptions: { minValue: LIMITS.maxRetries.min, maxValue: LIMITS.maxRetries.max },
 			default: DEFAULT_MAX_RETRIES,
 			description:
 				'How often to retry a request that met a rate limit (429), a gateway or availability error (502, 503, 504) or a network failure. 400, 401, 404 and 422 are never retried.',
@@ -50,18 +63,35 @@ export const runOptionsDescription: INodeProperties = {
 			displayName: 'Request Timeout (Ms)',
 			name: 'requestTimeout',
 			type: 'number',
-			typeOptions: { minValue: 1000 },
+			typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
 			default: DEFAULT_REQUEST_TIMEOUT_MS,
-			description: 'How long to wait for one answer before retrying it, in milliseconds',
+			description:
+				'How long one attempt may take, from sending it to the last byte of the answer, before it is retried; in milliseconds',
 		},
 	],
 };
 
+/** The options as numbers within the UI's bounds; a clear error naming the option otherwise. */
 export function readRunOptions(context: IExecuteFunctions): RunOptions {
-	const chosen = context.getNodeParameter('options', 0, {}) as Partial<RunOptions>;
+	const chosen = context.getNodeParameter('options', 0, {}) as Record<string, unknown>;
+	const read = (name: keyof typeof LIMITS): number => {
+		const { label, min, max, fallback } = LIMITS[name];
+		const value = chosen[name] ?? fallback;
+		// An expression may hand over "8" for 8; nothing looser than whole digits is taken.
+		const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+		if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
+			return number;
+		}
+		const shown = typeof value === 'string' ? `'${value.slice(0, 40)}'` : String(value);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Options → ${label} must be a whole number from ${min} to ${max}, not ${shown}`,
+			{ description: `Check the value or the expression in the node's Options → ${label}.` },
+		);
+	};
 	return {
-		concurrency: chosen.concurrency ?? DEFAULT_CONCURRENCY,
-		maxRetries: chosen.maxRetries ?? DEFAULT_MAX_RETRIES,
-		requestTimeout: chosen.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+		concurrency: read('concurrency'),
+		maxRetries: read('maxRetries'),
+		requestTimeout: read('requestTimeout'),
 	};
 }

@@ -1,28 +1,106 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-/** Statuses a gateway or a busy server answers; the request did nothing and can be sent again. */
-export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/** What went wrong with one attempt: an HTTP status that may be worth another try, or no answer. */
+export type AttemptProblem = { status: number; retryAfter?: unknown } | { networkCode: string };
 
-/** Statuses after which the request may still have been carried out upstream. */
-export const UNCERTAIN_STATUSES = new Set([502, 504]);
+export interface RetryDecision {
+	retry: boolean;
+	/** How long to wait before the next attempt; never less than the backoff. */
+	delayMs: number;
+	/** The server spoke to the whole node (429 or a Retry-After): hold every request, not just this one. */
+	pauseEveryone: boolean;
+	/** The attempt may have been carried out even though its answer says otherwise or never came. */
+	mayHaveActed: boolean;
+}
+
+/** Statuses a gateway or a busy server answers; worth another attempt. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** The request reached something that may have passed it on before failing. */
+const MAYBE_ACTED_STATUSES: ReadonlySet<number> = new Set([500, 502, 504]);
+
+/** Failures where nothing reached ProductBridge: safe to retry, and a later 404 means "not found". */
+const NEVER_CONNECTED: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+]);
+
+/** Nothing was sent, and another try will not change that: no such host, a certificate problem. */
+const NOT_SENT = /^(ENOTFOUND|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_INVALID_URL)/;
+
+/** Failures after the request may have been written: retry, but a later 404 may be our own doing. */
+const MAYBE_DELIVERED: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 10_000;
 export const RETRY_AFTER_CAP_MS = 60_000;
 
-/** Exponential backoff with "equal jitter": half fixed, half random, so workers spread out. */
-export function backoffDelay(attempt: number): number {
-	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-	return ceiling / 2 + Math.random() * (ceiling / 2);
+/**
+ * Whether and when to try again after a failed attempt. `attempt` counts from 1; `maxRetries`
+ * more attempts are allowed after the first. Pure, apart from the jitter drawn from `random`.
+ */
+export function decideRetry(
+	problem: AttemptProblem,
+	attempt: number,
+	maxRetries: number,
+	random: () => number = Math.random,
+	now: number = Date.now(),
+): RetryDecision {
+	const backoff = backoffDelay(attempt, random);
+	if ('networkCode' in problem) {
+		const code = problem.networkCode;
+		const neverConnected = NEVER_CONNECTED.has(code);
+		return {
+			retry: (neverConnected || MAYBE_DELIVERED.has(code)) && attempt <= maxRetries,
+			delayMs: backoff,
+			pauseEveryone: false,
+			// An unknown failure counts as "may have acted": a guessed "not found" is worse than "unknown".
+			mayHaveActed: !neverConnected && !NOT_SENT.test(code),
+		};
+	}
+	const serverDelay = retryAfterDelay(problem.retryAfter, now);
+	return {
+		retry: RETRYABLE_STATUSES.has(problem.status) && attempt <= maxRetries,
+		delayMs: Math.max(backoff, serverDelay ?? 0),
+		pauseEveryone: problem.status === 429 || serverDelay !== undefined,
+		mayHaveActed: MAYBE_ACTED_STATUSES.has(problem.status),
+	};
 }
 
-/** `Retry-After` in seconds or as an HTTP date, capped; undefined when absent or unreadable. */
+/** Whether a status is one that `decideRetry` would try again (while attempts are left). */
+export function isRetryableStatus(status: number): boolean {
+	return RETRYABLE_STATUSES.has(status);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so requests spread out. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+	return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/**
+ * `Retry-After` as delta-seconds (digits only, as RFC 9110 writes it) or an HTTP date, capped;
+ * undefined when absent or unreadable ("+5", "-1" and "soon" are not delays).
+ */
 export function retryAfterDelay(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	if (typeof value !== 'string') return undefined;
 	const trimmed = value.trim();
-	const delay = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+	let delay: number;
+	if (/^\d+(\.\d+)?$/.test(trimmed)) delay = Number(trimmed) * 1000;
+	else if (/[a-z]/i.test(trimmed)) delay = Date.parse(trimmed) - now;
+	else return undefined;
 	if (Number.isNaN(delay)) return undefined;
 	return Math.min(RETRY_AFTER_CAP_MS, Math.max(0, delay));
 }
@@ -30,33 +108,13 @@ export function retryAfterDelay(header: unknown, now = Date.now()): number | und
 export interface NetworkFailure {
 	code: string;
 	message: string;
-	retryable: boolean;
-	mayHaveReachedServer: boolean;
 }
-
-/** Failures where nothing reached ProductBridge: safe to retry, and a later 404 means "not found". */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-
-/** Failures after the request may have been written: retry, but a later 404 may be our own doing. */
-const MAYBE_DELIVERED = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
 
 /** Reads the failure's code and message without keeping the error, whose request config holds the key. */
 export function classifyNetworkError(error: unknown): NetworkFailure {
 	const code = findInCauseChain(error, 'code') ?? errorCodeInHttpCode(error) ?? 'UNKNOWN';
 	const message = findInCauseChain(error, 'message') ?? 'the request failed';
-	return {
-		code,
-		message,
-		retryable: NEVER_CONNECTED.has(code) || MAYBE_DELIVERED.has(code),
-		mayHaveReachedServer: !NEVER_CONNECTED.has(code),
-	};
+	return { code, message };
 }
 
 /** n8n 1.x keeps no cause on its NodeApiError: the network code survives only as its httpCode. */
@@ -78,12 +136,12 @@ function findInCauseChain(error: unknown, field: 'code' | 'message'): string | u
 	return found;
 }
 
-const CANCEL_CHECK_MS = 250;
+const WAKE_UP_MS = 250;
 
-/** Waits `ms`, returning early once the execution is cancelled. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, returning early once `stop()` says so (checked every quarter second). */
+export async function pause(ms: number, stop: () => boolean = () => false): Promise<void> {
 	const until = Date.now() + ms;
-	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
-		await sleep(Math.min(left, CANCEL_CHECK_MS));
+	for (let left = ms; left > 0 && !stop(); left = until - Date.now()) {
+		await sleep(Math.min(left, WAKE_UP_MS));
 	}
 }

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod/v4';
 
-import { failureToNodeError, notFoundError, unexpectedBodyError } from '../../helpers/errors';
+import { notFoundError } from '../../helpers/errors';
 import { canonicalUserId } from '../../helpers/validation';
-import type { ProductBridgeClient } from '../../transport';
-import type { RetrievedUser, UserIdentifier } from './identify';
+import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
+import type { CompletedWork } from '../node.type';
+import type { UserIdentifier } from './identify';
 import {
 	describeIdentifier,
 	identifierFields,
@@ -40,74 +40,127 @@ const displayOptions = { show: { resource: ['user'], operation: ['delete'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-const deletedAnswer = z.object({ success: z.literal(true) });
+interface DeleteInput {
+	identifier: UserIdentifier;
+	dryRun: boolean;
+	onNotFound: 'continue' | 'error';
+}
+
+export function readInput(this: IExecuteFunctions, itemIndex: number): DeleteInput {
+	return {
+		identifier: readIdentifier(this, itemIndex),
+		dryRun: this.getNodeParameter('options.dryRun', itemIndex, false) as boolean,
+		onNotFound: this.getNodeParameter('onNotFound', itemIndex) as DeleteInput['onNotFound'],
+	};
+}
+
+type Status = 'deleted' | 'not_found' | 'would_delete' | 'deleted_or_not_found';
+
+/** Every Delete item has these keys, so a run's items line up as rows of an audit sheet. */
+interface DeleteOutput extends IDataObject {
+	user_id: string | null;
+	email: string | null;
+	name: string | null;
+	status: Status;
+	/** null when nobody can know (see `deleted_or_not_found`). */
+	deleted: boolean | null;
+	/** The first try's answer was lost, and the retry found the looked-up user already gone. */
+	confirmed_on_retry: boolean;
+	note: string | null;
+}
 
 export async function execute(
 	this: IExecuteFunctions,
+	{ identifier, dryRun, onNotFound }: DeleteInput,
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): Promise<IDataObject> {
-	const identifier = readIdentifier(this, itemIndex);
-	const dryRun = this.getNodeParameter('options.dryRun', itemIndex, false) as boolean;
+	const fail = (message: string, description: string): never => {
+		throw notFoundError(this.getNode(), itemIndex, message, description);
+	};
+	const notFound = (shown: IDataObject) => {
+		if (onNotFound === 'error') fail(notFoundMessage(identifier), NOT_FOUND_DESCRIPTION);
+		return output(shown, 'not_found');
+	};
+
 	if (identifier.by === 'userId' && !dryRun) {
-		const shown = { user_id: identifier.userId };
-		return await deleteUser(this, client, identifier.userId, shown, identifier, itemIndex);
+		const shown = identifierFields(identifier);
+		const result = await client.deleteUser(canonicalUserId(identifier.userId));
+		if (result.deleted) return output(shown, 'deleted');
+		if (!result.afterLostAnswer) return notFound(shown);
+		// Nothing proved the user was linked before this run: removed by us, or never there.
+		if (onNotFound === 'error') fail(`${notFoundMessage(identifier)} now`, AMBIGUOUS_NOTE);
+		return output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
 	}
 
-	const found = await lookUpUser(this, client, identifier, itemIndex);
-	if (found === undefined) {
-		return notFound(this, identifierFields(identifier), identifier, itemIndex, client);
-	}
-	if (dryRun) return { ...auditFields(found), status: 'would_delete', deleted: false };
-	return await deleteUser(this, client, found.user_id, auditFields(found), identifier, itemIndex);
+	const found = await lookUpUser(client, identifier);
+	if (!found.found) return notFound(identifierFields(identifier));
+	const shown = auditFields(found.user);
+	if (dryRun) return output(shown, 'would_delete');
+	const result = await client.deleteUser(found.user.user_id);
+	if (result.deleted) return output(shown, 'deleted');
+	// The lookup proved the user was linked: a lost answer then "not found" is our own removal.
+	if (result.afterLostAnswer) return output(shown, 'deleted', { confirmed_on_retry: true });
+	// Removed by someone else between the lookup and the delete.
+	return notFound(shown);
 }
 
-async function deleteUser(
-	context: IExecuteFunctions,
-	client: ProductBridgeClient,
-	userId: string,
+export function describeCompleted(outputs: IDataObject[]): CompletedWork | undefined {
+	const removed = outputs.filter((item) => item.deleted === true).map((item) => item.user_id);
+	const ambiguous = outputs.filter((item) => item.status === 'deleted_or_not_found').length;
+	if (removed.length === 0 && ambiguous === 0) return undefined;
+	const shownIds = removed.slice(0, COMPLETED_IDS_SHOWN).join(', ');
+	const more =
+		removed.length > COMPLETED_IDS_SHOWN ? ` and ${removed.length - COMPLETED_IDS_SHOWN} more` : '';
+	return {
+		inBrief: `this run had already removed ${count(removed.length)}`,
+		inFull: [
+			removed.length > 0
+				? `Removed by this run before it stopped, and still removed: ${shownIds}${more}.`
+				: '',
+			ambiguous > 0
+				? `${count(ambiguous)} may also have been removed (status deleted_or_not_found).`
+				: '',
+		]
+			.filter(Boolean)
+			.join(' '),
+	};
+}
+
+const COMPLETED_IDS_SHOWN = 20;
+
+const NOT_FOUND_DESCRIPTION =
+	"The user is not linked to this organization, or the link was already removed. Set 'If User Not Found' to 'Continue' to let such items pass as not found.";
+
+const AMBIGUOUS_NOTE =
+	'The answer to the first delete request was lost (a timeout, a dropped connection or a gateway error), and the retry found that this user is not in the organization now. This run may or may not have removed them: they were either removed by that first request or were never linked. Either way, they are not linked now.';
+
+function notFoundMessage(identifier: UserIdentifier): string {
+	return `ProductBridge has no ${describeIdentifier(identifier)} in this organization`;
+}
+
+function count(users: number): string {
+	return users === 1 ? '1 user' : `${users} users`;
+}
+
+function output(
 	shown: IDataObject,
-	identifier: UserIdentifier,
-	itemIndex: number,
-): Promise<IDataObject> {
-	const outcome = await client.post('/users/delete', { user_id: canonicalUserId(userId) });
-	if (outcome.kind === 'answer' && outcome.statusCode === 200) {
-		if (!deletedAnswer.safeParse(outcome.body).success) {
-			throw unexpectedBodyError(
-				context.getNode(),
-				itemIndex,
-				outcome.body,
-				'{"success": true}',
-				client,
-			);
-		}
-		return { ...shown, status: 'deleted', deleted: true };
-	}
-	if (outcome.kind === 'answer' && outcome.statusCode === 404) {
-		if (outcome.afterUncertainAttempt) {
-			// An earlier attempt reached ProductBridge and removed the user before its answer was lost.
-			return { ...shown, status: 'deleted', deleted: true, confirmed_on_retry: true };
-		}
-		// Removed between the lookup and the delete: keep what the lookup found for the audit trail.
-		return notFound(context, shown, identifier, itemIndex, client);
-	}
-	throw failureToNodeError(context.getNode(), outcome, itemIndex, client);
+	status: Status,
+	extra: Partial<DeleteOutput> = {},
+): DeleteOutput {
+	return {
+		user_id: (shown.user_id as string | null) ?? null,
+		email: (shown.email as string | null) ?? null,
+		name: (shown.name as string | null) ?? null,
+		status,
+		deleted: status === 'deleted' ? true : status === 'deleted_or_not_found' ? null : false,
+		confirmed_on_retry: false,
+		note: null,
+		...extra,
+	};
 }
 
 /** What an audit trail needs of a user that was looked up. */
-function auditFields(user: RetrievedUser): IDataObject {
+function auditFields(user: ProductBridgeUser): IDataObject {
 	return { user_id: user.user_id, email: user.email ?? null, name: user.name ?? null };
-}
-
-function notFound(
-	context: IExecuteFunctions,
-	shown: IDataObject,
-	identifier: UserIdentifier,
-	itemIndex: number,
-	client: ProductBridgeClient,
-): IDataObject {
-	if (context.getNodeParameter('onNotFound', itemIndex) === 'continue') {
-		return { ...shown, status: 'not_found', deleted: false };
-	}
-	throw notFoundError(context.getNode(), itemIndex, describeIdentifier(identifier), client);
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { notFoundError } from '../../helpers/errors';
 import type { ProductBridgeClient } from '../../transport';
+import type { UserIdentifier } from './identify';
 import {
 	describeIdentifier,
 	identifierFields,
@@ -30,16 +31,48 @@ const displayOptions = { show: { resource: ['user'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
+interface GetInput {
+	identifier: UserIdentifier;
+	onNotFound: 'continue' | 'error';
+}
+
+export function readInput(this: IExecuteFunctions, itemIndex: number): GetInput {
+	return {
+		identifier: readIdentifier(this, itemIndex),
+		onNotFound: this.getNodeParameter('onNotFound', itemIndex) as GetInput['onNotFound'],
+	};
+}
+
+/** The user object's documented fields: every Get item has them, null where unknown. */
+const USER_FIELDS = [
+	'id',
+	'user_id',
+	'email',
+	'name',
+	'avatar_url',
+	'portal_role',
+	'company_name',
+	'customer_status',
+	'created_at',
+] as const;
+
+const NO_USER: IDataObject = Object.fromEntries(USER_FIELDS.map((field) => [field, null]));
+
 export async function execute(
 	this: IExecuteFunctions,
+	{ identifier, onNotFound }: GetInput,
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): Promise<IDataObject> {
-	const identifier = readIdentifier(this, itemIndex);
-	const user = await lookUpUser(this, client, identifier, itemIndex);
-	if (user !== undefined) return user;
-	if (this.getNodeParameter('onNotFound', itemIndex) === 'continue') {
-		return { ...identifierFields(identifier), status: 'not_found' };
+	const result = await lookUpUser(client, identifier);
+	if (result.found) return { ...NO_USER, ...result.user, status: 'found' };
+	if (onNotFound === 'continue') {
+		return { ...NO_USER, ...identifierFields(identifier), status: 'not_found' };
 	}
-	throw notFoundError(this.getNode(), itemIndex, describeIdentifier(identifier), client);
+	throw notFoundError(
+		this.getNode(),
+		itemIndex,
+		`ProductBridge has no ${describeIdentifier(identifier)} in this organization`,
+		"The user is not linked to this organization. Set 'If User Not Found' to 'Continue' to let such items pass as not found.",
+	);
 }

@@ -1,15 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod/v4';
 
-import { failureToNodeError, unexpectedBodyError } from '../../helpers/errors';
 import { readItemParameter } from '../../helpers/itemParameter';
-import {
-	canonicalUserId,
-	requireEmail,
-	requireUserId,
-	UUID_PATTERN,
-} from '../../helpers/validation';
-import type { ProductBridgeClient } from '../../transport';
+import { canonicalUserId, requireEmail, requireUserId } from '../../helpers/validation';
+import type { ProductBridgeClient, RetrieveResult } from '../../transport';
 
 /** How an operation finds its user: by ProductBridge's user id, or by email through a lookup. */
 export type UserIdentifier = { by: 'userId'; userId: string } | { by: 'email'; email: string };
@@ -91,8 +84,8 @@ export function readIdentifier(context: IExecuteFunctions, itemIndex: number): U
 /** The identifier as an output item shows it, e.g. for a user that was not found. */
 export function identifierFields(identifier: UserIdentifier): IDataObject {
 	return identifier.by === 'email'
-		? { user_id: null, email: identifier.email }
-		: { user_id: identifier.userId };
+		? { user_id: null, email: identifier.email, name: null }
+		: { user_id: identifier.userId, email: null, name: null };
 }
 
 export function describeIdentifier(identifier: UserIdentifier): string {
@@ -101,39 +94,14 @@ export function describeIdentifier(identifier: UserIdentifier): string {
 		: `user ${identifier.userId}`;
 }
 
-// Tolerant of fields ProductBridge may add; strict on the id that later calls rely on.
-const retrievedUser = z.looseObject({
-	user_id: z.string().regex(UUID_PATTERN),
-	email: z.string().nullable().optional(),
-	name: z.string().nullable().optional(),
-});
-
-/** The user object exactly as ProductBridge returned it, its user_id checked. */
-export type RetrievedUser = IDataObject & z.infer<typeof retrievedUser>;
-
-/** The user as `/users/retrieve` returns it, or undefined when it is not in this organization. */
+/** Looks the user up by whichever identifier the item carries. */
 export async function lookUpUser(
-	context: IExecuteFunctions,
 	client: ProductBridgeClient,
 	identifier: UserIdentifier,
-	itemIndex: number,
-): Promise<RetrievedUser | undefined> {
-	const payload =
+): Promise<RetrieveResult> {
+	return await client.retrieveUser(
 		identifier.by === 'email'
 			? { email: identifier.email }
-			: { user_id: canonicalUserId(identifier.userId) };
-	const outcome = await client.post('/users/retrieve', payload);
-	if (outcome.kind === 'answer' && outcome.statusCode === 404) return undefined;
-	if (outcome.kind === 'answer' && outcome.statusCode === 200) {
-		const parsed = retrievedUser.safeParse(outcome.body);
-		if (parsed.success) return parsed.data as RetrievedUser;
-		throw unexpectedBodyError(
-			context.getNode(),
-			itemIndex,
-			outcome.body,
-			'a user object with a user_id',
-			client,
-		);
-	}
-	throw failureToNodeError(context.getNode(), outcome, itemIndex, client);
+			: { user_id: canonicalUserId(identifier.userId) },
+	);
 }

@@ -1,0 +1,303 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import type { RawAnswer, Reading, SuccessShape } from './answers';
+import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answers';
+import { readBaseUrl } from './baseUrl';
+import { failures, ProductBridgeFailure } from './failures';
+import type { NetworkFailure } from './retryPolicy';
+import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
+import { Redactor } from './redaction';
+import { FirstContact, PauseGate } from './traffic';
+
+export const CREDENTIAL_TYPE = 'productBridgeApi';
+
+export interface TransportSettings {
+	maxRetries: number;
+	/** A deadline for each attempt, from sending to the last byte of the answer. */
+	requestTimeout: number;
+}
+
+/** `/users/delete`: gone now, or not linked. `afterLostAnswer`: an earlier try may have removed them. */
+export type DeleteResult = { deleted: true } | { deleted: false; afterLostAnswer: boolean };
+
+/** The user object as ProductBridge returned it, cleaned of anything that must not reach an item. */
+export type ProductBridgeUser = IDataObject & {
+	user_id: string;
+	email?: string | null;
+	name?: string | null;
+};
+
+export type RetrieveResult = { found: true; user: ProductBridgeUser } | { found: false };
+
+export type UserLookup = { user_id: string } | { email: string };
+
+interface Endpoint {
+	path: '/users/delete' | '/users/retrieve';
+	success: SuccessShape;
+	/** Whether the call changes something, so that a lost answer leaves its outcome unknown. */
+	acts: boolean;
+}
+
+const DELETE: Endpoint = { path: '/users/delete', success: deletedBody, acts: true };
+const RETRIEVE: Endpoint = { path: '/users/retrieve', success: userBody, acts: false };
+
+type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveActed: boolean };
+
+type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
+
+/**
+ * The one place that talks to ProductBridge. One client serves one node execution: the
+ * credential is read and checked once, the first request goes alone until an answer proves the
+ * Base URL reaches the API, a rejected key or a foreign answer stops every further request, a
+ * rate limit pauses every request, and identical calls (duplicate items) are sent once. Results
+ * are typed; failures are `ProductBridgeFailure`s whose texts are already redacted.
+ */
+export class ProductBridgeClient {
+	private readonly pauses = new PauseGate();
+
+	private readonly firstContact = new FirstContact();
+
+	private readonly calls = new Map<string, Promise<Settled>>();
+
+	private stopped: ProductBridgeFailure | undefined;
+
+	private readonly redactor: Redactor;
+
+	private readonly apiRoot: string;
+
+	private readonly host: string;
+
+	private readonly context: IExecuteFunctions;
+
+	private readonly credentials: ICredentialDataDecryptedObject;
+
+	private readonly settings: TransportSettings;
+
+	private constructor(
+		context: IExecuteFunctions,
+		credentials: ICredentialDataDecryptedObject,
+		settings: TransportSettings,
+	) {
+		this.context = context;
+		this.credentials = credentials;
+		this.settings = settings;
+		this.redactor = new Redactor(credentials.apiKey);
+		const baseUrl = readBaseUrl(credentials.baseUrl);
+		if (baseUrl.ok) {
+			this.apiRoot = baseUrl.apiRoot;
+			this.host = baseUrl.host;
+		} else {
+			this.apiRoot = '';
+			this.host = '';
+			this.stopped = failures.invalidBaseUrl(this.redact(baseUrl.problem));
+		}
+	}
+
+	static async create(
+		context: IExecuteFunctions,
+		settings: TransportSettings,
+	): Promise<ProductBridgeClient> {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		return new ProductBridgeClient(context, credentials, settings);
+	}
+
+	/** The failure that stops every request of this execution, if one happened already. */
+	get runFailure(): ProductBridgeFailure | undefined {
+		return this.stopped;
+	}
+
+	redact(text: string): string {
+		return this.redactor.redact(text);
+	}
+
+	async deleteUser(canonicalUserId: string): Promise<DeleteResult> {
+		const settled = await this.call(DELETE, { user_id: canonicalUserId });
+		if (settled.kind === 'success') return { deleted: true };
+		return { deleted: false, afterLostAnswer: settled.mayHaveActed };
+	}
+
+	async retrieveUser(lookup: UserLookup): Promise<RetrieveResult> {
+		const settled = await this.call(RETRIEVE, lookup);
+		if (settled.kind === 'notFound') return { found: false };
+		return { found: true, user: this.redactor.clean(settled.body) as ProductBridgeUser };
+	}
+
+	/** Sends the call once per distinct endpoint and payload; later identical calls share the outcome. */
+	private async call(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		const key = `${endpoint.path} ${JSON.stringify(payload)}`;
+		let settled = this.calls.get(key);
+		if (settled === undefined) {
+			settled = this.callOnce(endpoint, payload);
+			this.calls.set(key, settled);
+		}
+		return await settled;
+	}
+
+	private async callOnce(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		const leave = await this.firstContact.enter();
+		try {
+			return await this.callWithRetries(endpoint, payload);
+		} finally {
+			leave();
+		}
+	}
+
+	private async callWithRetries(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		let mayHaveActed = false;
+		const unknownOutcome = () => endpoint.acts && mayHaveActed;
+		for (let attempt = 1; ; attempt++) {
+			if (this.stopped) throw this.stopped;
+			await this.pauses.wait(() => this.isCancelled());
+			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
+
+			const result = await this.attempt(endpoint, payload);
+			if ('networkCode' in result) {
+				const decision = decideRetry(result, attempt, this.settings.maxRetries);
+				mayHaveActed ||= decision.mayHaveActed;
+				if (!decision.retry) {
+					throw failures.unreachable(
+						this.host,
+						{ code: result.code, message: this.redactor.summarize(result.message) },
+						attempt,
+						decideRetry(result, 1, 1).retry,
+						unknownOutcome(),
+					);
+				}
+				await pause(decision.delayMs, () => this.isCancelled());
+				continue;
+			}
+
+			const reading = readAnswer(result, endpoint.success);
+			if (speaksProductBridge(reading)) this.firstContact.open();
+			if (reading.kind === 'success') return { kind: 'success', body: reading.body };
+			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed };
+			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, mayHaveActed);
+
+			const decision = decideRetry(reading, attempt, this.settings.maxRetries);
+			mayHaveActed ||= decision.mayHaveActed;
+			if (!decision.retry) {
+				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
+				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
+			}
+			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
+			else await pause(decision.delayMs, () => this.isCancelled());
+		}
+	}
+
+	private failureFor(
+		reading: Exclude<Reading, { kind: 'success' | 'notFound' | 'transient' }>,
+		endpoint: Endpoint,
+		mayHaveActed: boolean,
+	): ProductBridgeFailure {
+		const outcomeUnknown = endpoint.acts && mayHaveActed;
+		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey());
+		if (reading.kind === 'invalidRequest') {
+			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
+		}
+		if (reading.kind === 'refused') {
+			const serverSays = this.redactor.summarize(reading.serverMessage);
+			return failures.refused(reading.status, serverSays, outcomeUnknown);
+		}
+		// Whatever answered 200 in an unknown shape may have acted on it: say so rather than guess.
+		const answeredUnknown200 = endpoint.acts && reading.status === 200;
+		return this.stop(
+			failures.notProductBridge(
+				this.host,
+				reading.status,
+				this.describeForeign(reading),
+				outcomeUnknown || answeredUnknown200,
+			),
+		);
+	}
+
+	private describeForeign(reading: Extract<Reading, { kind: 'foreign' }>): string {
+		if (reading.location) return `a redirect to ${this.redactor.summarize(reading.location, 120)}`;
+		const type = reading.contentType ? `${reading.contentType}, ` : '';
+		if (reading.text.trim() === '') return `${type}an empty body`;
+		return `${type}"${this.redactor.summarize(reading.text, 120)}"`;
+	}
+
+	private stop(failure: ProductBridgeFailure): ProductBridgeFailure {
+		this.stopped ??= failure;
+		return this.stopped;
+	}
+
+	private isCancelled(): boolean {
+		return this.context.getExecutionCancelSignal()?.aborted === true;
+	}
+
+	/**
+	 * One request, given up after the deadline even while the server keeps trickling bytes (n8n's
+	 * own timeout only notices a silent connection, and it replaces any abort signal we pass).
+	 */
+	private async attempt(endpoint: Endpoint, payload: IDataObject): Promise<AttemptResult> {
+		let answered = false;
+		const request = this.send(endpoint, payload).then(
+			(response): AttemptResult => toRawAnswer(response),
+			(error: unknown): AttemptResult => {
+				const network = classifyNetworkError(error);
+				return { networkCode: network.code, ...network };
+			},
+		);
+		const deadline = pause(this.settings.requestTimeout, () => answered || this.isCancelled()).then(
+			(): AttemptResult => {
+				const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
+				const message = `no complete answer within ${this.settings.requestTimeout} ms`;
+				return { networkCode: code, code, message };
+			},
+		);
+		try {
+			return await Promise.race([request, deadline]);
+		} finally {
+			answered = true;
+		}
+	}
+
+	private async send(endpoint: Endpoint, payload: IDataObject): Promise<IN8nHttpFullResponse> {
+		return (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			CREDENTIAL_TYPE,
+			{
+				method: 'POST',
+				url: `${this.apiRoot}${endpoint.path}`,
+				body: { ...payload },
+				json: true,
+				// The raw text: parsed here, so that no server key can become a prototype and a
+				// foreign answer (an HTML page) can be told apart from ProductBridge's JSON.
+				encoding: 'text',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				// ProductBridge never redirects; following one would send the key elsewhere.
+				disableFollowRedirect: true,
+				timeout: this.settings.requestTimeout,
+			},
+			{
+				credentialsDecrypted: {
+					id: '',
+					name: CREDENTIAL_TYPE,
+					type: CREDENTIAL_TYPE,
+					data: this.credentials,
+				},
+			},
+		)) as IN8nHttpFullResponse;
+	}
+}
+
+function toRawAnswer(response: IN8nHttpFullResponse): RawAnswer {
+	const headers = response.headers ?? {};
+	const contentType = headers['content-type'];
+	const body: unknown = response.body;
+	const location = headers.location;
+	return {
+		status: response.statusCode,
+		contentType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : '',
+		text: typeof body === 'string' ? body : (JSON.stringify(body) ?? ''),
+		retryAfter: headers['retry-after'],
+		location: typeof location === 'string' && location !== '' ? location : undefined,
+	};
+}
