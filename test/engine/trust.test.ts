@@ -89,22 +89,26 @@ const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((ite
 const host = () => new URL(standIn.url).host;
 
 describe('the key never leaks, even in pieces', () => {
-	it.each([120, 150, 185, 200, 215, 240, 400])(
-		'a 400 that echoes the request with %i characters before it',
-		async (prefix) => {
+	describe.each([
+		['in plain text', (text: string) => text, /^The Base URL does not lead to ProductBridge's API/],
+		[
+			'in the error envelope',
+			(text: string) => ({ detail: { error: text } }),
+			/^ProductBridge refused the request \(HTTP 400\)/,
+		],
+	])('a 400 that echoes the request %s', (_, shape, expected) => {
+		it.each([120, 150, 185, 200, 215, 240, 400])('with %i characters before it', async (prefix) => {
 			override({
 				path: '/users/delete',
 				status: 400,
-				body: { detail: { error: `${'x'.repeat(prefix)} you sent {{request}}` } },
+				body: shape(`${'x'.repeat(prefix)} you sent {{request}}`),
 				echo: true,
 			});
 			const result = await run({ items: [{ user_id: GRACE }], onError: 'continueRegularOutput' });
 
-			expect(json(result.outputs[0])[0].error).toMatch(
-				/^ProductBridge refused the request \(HTTP 400\)/,
-			);
-		},
-	);
+			expect(json(result.outputs[0])[0].error).toMatch(expected);
+		});
+	});
 
 	it.each([0, 80, 110, 150, 190])(
 		'a 200 that echoes the request with %i characters before it',
