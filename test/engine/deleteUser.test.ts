@@ -397,7 +397,7 @@ describe('riding a rate limit and flaky connections', () => {
 		'loses no item to 429s with Retry-After as %s',
 		async (retryAfter) => {
 			standIn.reset({ acceptAnyUser: true });
-			standIn.configure({ rateLimit: { perSecond: 50, burst: 5, retryAfter } });
+			standIn.configure({ rateLimit: { perSecond: 10, burst: 2, retryAfter } });
 			const run = await runDelete({ items: many(12), options: { concurrency: 8, maxRetries: 8 } });
 
 			expect(run.status).toBe('success');

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// Eight in flight: eight times sequential throughput, still polite to an API that documents no
-// rate limit; a 429 slows every worker down anyway.
-const DEFAULT_CONCURRENCY = 8;
+// A cap, not a fixed number: the transport starts with one request in flight and adapts to how
+// ProductBridge answers (see transport/traffic.ts). High enough that a default run reaches the
+// fast regime; a 429 or 503 shrinks the window anyway.
+const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -48,7 +49,7 @@ export const runOptionsDescription: INodeProperties = {
 			typeOptions: { minValue: LIMITS.concurrency.min, maxValue: LIMITS.concurrency.max },
 			default: DEFAULT_CONCURRENCY,
 			description:
-				'How many requests may be in flight at once. Output order stays the input order.',
+				'The most requests in flight at once. The node starts with one, opens up while ProductBridge answers promptly and backs off on rate limits (429), 503s and timeouts. Output order stays the input order.',
 		},
 		{
 			displayName: 'Max Retries',

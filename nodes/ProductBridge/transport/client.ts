@@ -12,11 +12,14 @@ import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
-import { FirstContact, PauseGate } from './traffic';
+import type { Signal } from './traffic';
+import { PauseGate, RequestWindow } from './traffic';
 
 export const CREDENTIAL_TYPE = 'productBridgeApi';
 
 export interface TransportSettings {
+	/** The most requests in flight at once; the node adapts below it. */
+	concurrency: number;
 	maxRetries: number;
 	/** A deadline for each attempt, from sending to the last byte of the answer. */
 	requestTimeout: number;
@@ -50,17 +53,27 @@ type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveA
 
 type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
 
+type Exchange = { reading: Reading } | ({ networkCode: string } & NetworkFailure);
+
+/** Signs that the API or a gateway in front of it is overloaded. */
+const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
+const CONGESTION_CODES: ReadonlySet<string> = new Set([
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+]);
+
 /**
  * The one place that talks to ProductBridge. One client serves one node execution: the
  * credential is read and checked once, the first request goes alone until an answer proves the
- * Base URL reaches the API, a rejected key or a foreign answer stops every further request, a
+ * Base URL reaches the API (then the window of requests in flight adapts), a rejected key or a foreign answer stops every further request, a
  * rate limit pauses every request, and identical calls (duplicate items) are sent once. Results
  * are typed; failures are `ProductBridgeFailure`s whose texts are already redacted.
  */
 export class ProductBridgeClient {
 	private readonly pauses = new PauseGate();
 
-	private readonly firstContact = new FirstContact();
+	private readonly window: RequestWindow;
 
 	private readonly calls = new Map<string, Promise<Settled>>();
 
@@ -86,6 +99,7 @@ export class ProductBridgeClient {
 		this.context = context;
 		this.credentials = credentials;
 		this.settings = settings;
+		this.window = new RequestWindow(settings.concurrency);
 		this.redactor = new Redactor(credentials.apiKey);
 		const baseUrl = readBaseUrl(credentials.baseUrl);
 		if (baseUrl.ok) {
@@ -132,19 +146,10 @@ export class ProductBridgeClient {
 		const key = `${endpoint.path} ${JSON.stringify(payload)}`;
 		let settled = this.calls.get(key);
 		if (settled === undefined) {
-			settled = this.callOnce(endpoint, payload);
+			settled = this.callWithRetries(endpoint, payload);
 			this.calls.set(key, settled);
 		}
 		return await settled;
-	}
-
-	private async callOnce(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
-		const leave = await this.firstContact.enter();
-		try {
-			return await this.callWithRetries(endpoint, payload);
-		} finally {
-			leave();
-		}
 	}
 
 	private async callWithRetries(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
@@ -155,7 +160,7 @@ export class ProductBridgeClient {
 			await this.pauses.wait(() => this.isCancelled());
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
-			const result = await this.attempt(endpoint, payload);
+			const result = await this.exchange(endpoint, payload);
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
 				mayHaveActed ||= decision.mayHaveActed;
@@ -172,8 +177,7 @@ export class ProductBridgeClient {
 				continue;
 			}
 
-			const reading = readAnswer(result, endpoint.success);
-			if (speaksProductBridge(reading)) this.firstContact.open();
+			const { reading } = result;
 			if (reading.kind === 'success') return { kind: 'success', body: reading.body };
 			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed };
 			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, mayHaveActed);
@@ -229,6 +233,26 @@ export class ProductBridgeClient {
 
 	private isCancelled(): boolean {
 		return this.context.getExecutionCancelSignal()?.aborted === true;
+	}
+
+	/** One request within the window: the answer read, or the network failure. */
+	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange> {
+		const slot = await this.window.acquire();
+		let signal: Signal = 'neutral';
+		try {
+			if (this.stopped) throw this.stopped;
+			const result = await this.attempt(endpoint, payload);
+			if ('networkCode' in result) {
+				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
+				return result;
+			}
+			const reading = readAnswer(result, endpoint.success);
+			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
+			else if (speaksProductBridge(reading)) signal = 'answered';
+			return { reading };
+		} finally {
+			this.window.release(slot, signal);
+		}
 	}
 
 	/**

@@ -16,33 +16,77 @@ export class PauseGate {
 	}
 }
 
+/** How an answer bears on the window: the API answered, it is overloaded, or neither. */
+export type Signal = 'answered' | 'congested' | 'neutral';
+
+export interface Slot {
+	/** The window's epoch when the request went out: congestion it reports is counted once. */
+	readonly epoch: number;
+}
+
 /**
- * Lets one call through at a time until an answer proves that the Base URL reaches
- * ProductBridge's API; then everyone. A rejected key or a wrong Base URL costs one request, not a
- * wave. If the first call ends without such an answer (the network failed), the next one tries.
+ * How many requests may be in flight, adapted as TCP adapts its window. It starts at one: the
+ * first request goes alone until ProductBridge has answered it, so a rejected key or a wrong Base
+ * URL costs one request, not a wave. Each answer then lets one more request out (doubling per
+ * round trip) up to the cap; a sign of overload (429, 503, a timeout) halves the window, once per
+ * round trip, and from then on it grows by about one request per round trip.
  */
-export class FirstContact {
-	private opened = false;
+export class RequestWindow {
+	private limit = 1;
 
-	private probe: Promise<void> | undefined;
+	private inFlight = 0;
 
-	/** Waits for this call's turn; returns what to call when the call is over. */
-	async enter(): Promise<() => void> {
-		while (!this.opened) {
-			if (this.probe === undefined) {
-				let finish = () => {};
-				this.probe = new Promise<void>((resolve) => (finish = resolve));
-				return () => {
-					this.probe = undefined;
-					finish();
-				};
-			}
-			await this.probe;
-		}
-		return () => {};
+	private epoch = 0;
+
+	private slowStart = true;
+
+	private answeredOnce = false;
+
+	private readonly waiting: Array<() => void> = [];
+
+	private readonly cap: number;
+
+	constructor(cap: number) {
+		this.cap = Math.max(1, cap);
 	}
 
-	open(): void {
-		this.opened = true;
+	async acquire(): Promise<Slot> {
+		while (this.inFlight >= this.allowed()) {
+			await new Promise<void>((resolve) => this.waiting.push(resolve));
+		}
+		this.inFlight++;
+		return { epoch: this.epoch };
+	}
+
+	release(slot: Slot, signal: Signal): void {
+		this.inFlight--;
+		if (signal === 'answered') this.grow();
+		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
+		this.wakeUp();
+	}
+
+	/** The current limit, for tests and measurements. */
+	get size(): number {
+		return this.allowed();
+	}
+
+	private allowed(): number {
+		return this.answeredOnce ? Math.floor(this.limit) : 1;
+	}
+
+	private grow(): void {
+		this.answeredOnce = true;
+		this.limit = Math.min(this.cap, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+	}
+
+	private shrink(): void {
+		this.limit = Math.max(1, this.limit / 2);
+		this.slowStart = false;
+		this.epoch++;
+	}
+
+	private wakeUp(): void {
+		// Everyone waiting re-checks; those that still do not fit wait again.
+		for (const resolve of this.waiting.splice(0)) resolve();
 	}
 }
