@@ -21,6 +21,11 @@
  *      drops peer and optional ones too). A node file that imported n8n-core or playwright-core at run time would
  *      pass steps 1 and 4 and then fail to load in every n8n. Here the rule reads the package.json
  *      n8n installs, so it reports that import.
+ *   6. The GitHub workflows: each file in .github/workflows against SchemaStore's schema for
+ *      workflows (@action-validator/core, which bundles it: no network), and ci.yml and publish.yml
+ *      doing what the README says they do.
+ *   7. package.json's repository, homepage and bugs name one GitHub repository: npm's provenance
+ *      ties the package to repository.url, and the publish guard checks the workflow runs there.
  *
  * `node scripts/verify.ts installed <unpacked package folder>` runs step 5 alone; its test injects
  * a dev dependency import into a copy of dist/ to prove the step fails on one.
@@ -39,6 +44,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
+import { validateWorkflow } from '@action-validator/core';
+import type { ValidationError } from '@action-validator/core';
 import { ESLint } from 'eslint';
 
 type Scanner = typeof import('@n8n/scan-community-package/scanner/scanner.mjs');
@@ -56,6 +63,23 @@ const N8N_NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'n8n-node');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 /** What a tarball of this package may hold. */
 const SHIPPED = /^(dist\/.+|package\.json|README\.md|LICENSE\.md)$/;
+/** What each workflow must keep doing (README.md, Releasing; .ci/run). */
+const WORKFLOW_ESSENTIALS: Record<string, string[]> = {
+	'ci.yml': [
+		'pull_request:',
+		'push:',
+		'run: bash .ci/run',
+		'~/.npm',
+		'~/.cache/n8n-nodes-productbridge',
+	],
+	'publish.yml': [
+		"tags: ['v*']",
+		'id-token: write',
+		'run: node scripts/publish-guard.mjs',
+		'run: bash .ci/run',
+		'npm publish --provenance --access public --ignore-scripts=false',
+	],
+};
 /** Nested configs for test/, scripts/ and bench/ (ESLint 10's default lookup). */
 const ESLINT_FLAGS = 'unstable_config_lookup_from_file';
 
@@ -187,6 +211,64 @@ async function scanAsInstalled(scanner: Scanner, unpacked: string, workDir: stri
 	return await scan(scanner, name, installed, TARBALL_PATTERNS);
 }
 
+function schemaErrors(errors: ValidationError[]): string[] {
+	return errors.flatMap((error) => {
+		const states = 'states' in error ? (error.states ?? []) : [];
+		const nested = states.flatMap((state) => schemaErrors(state.errors));
+		if (nested.length > 0) return nested;
+		const where = 'path' in error ? error.path : `line ${error.location?.line ?? '?'}`;
+		return [`${where}: ${error.detail ?? error.title}`];
+	});
+}
+
+function workflows(): Check {
+	const name = 'GitHub workflows (SchemaStore schema, @action-validator/core)';
+	const dir = path.join(REPO_ROOT, '.github', 'workflows');
+	const files = globSync('*.{yml,yaml}', { cwd: dir }).sort();
+	const problems = Object.keys(WORKFLOW_ESSENTIALS)
+		.filter((file) => !files.includes(file))
+		.map((file) => `${file}: missing`);
+	for (const file of files) {
+		const source = readFileSync(path.join(dir, file), 'utf8');
+		for (const error of schemaErrors(validateWorkflow(source).errors)) {
+			problems.push(`${file}: ${error}`);
+		}
+		for (const line of WORKFLOW_ESSENTIALS[file] ?? []) {
+			if (!source.includes(line)) problems.push(`${file}: no longer has \`${line}\``);
+		}
+	}
+	const summary =
+		problems.length === 0 ? `${files.join(', ')} valid` : `${problems.length} problems`;
+	return { name, ok: problems.length === 0, summary, details: problems.join('\n') };
+}
+
+function packageLinks(): Check {
+	const name = 'package.json repository, homepage, bugs';
+	const manifest = readJson(path.join(REPO_ROOT, 'package.json')) as {
+		repository?: { url?: string };
+		homepage?: string;
+		bugs?: { url?: string };
+	};
+	const repo = /^git\+https:\/\/github\.com\/([^/]+\/[^/]+)\.git$/.exec(
+		manifest.repository?.url ?? '',
+	)?.[1];
+	const web = `https://github.com/${repo}`;
+	const problems = [
+		repo
+			? ''
+			: `repository.url ${manifest.repository?.url} is not git+https://github.com/<owner>/<repo>.git`,
+		manifest.homepage === `${web}#readme`
+			? ''
+			: `homepage ${manifest.homepage} is not ${web}#readme`,
+		manifest.bugs?.url === `${web}/issues`
+			? ''
+			: `bugs.url ${manifest.bugs?.url} is not ${web}/issues`,
+	].filter(Boolean);
+	const summary =
+		problems.length === 0 ? `all name github.com/${repo}` : `${problems.length} problems`;
+	return { name, ok: problems.length === 0, summary, details: problems.join('\n') };
+}
+
 function report(check: Check): void {
 	console.log(`${check.ok ? '✔' : '✘'} ${check.name}: ${check.summary}`);
 	if (!check.ok && check.details) {
@@ -221,6 +303,8 @@ async function verify(scanner: Scanner, workDir: string): Promise<Check[]> {
 		add(await scan(scanner, tarballName, unpacked, TARBALL_PATTERNS));
 		add(await scanAsInstalled(scanner, unpacked, workDir));
 	}
+	add(workflows());
+	add(packageLinks());
 	return checks;
 }
 
