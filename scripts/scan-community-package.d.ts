@@ -1,0 +1,21 @@
+// Types for the part of n8n's scanner (@n8n/scan-community-package, plain JavaScript) that
+// scripts/verify.ts calls.
+declare module '@n8n/scan-community-package/scanner/scanner.mjs' {
+	import type { Linter } from 'eslint';
+
+	export interface AnalysisResult {
+		passed: boolean;
+		message?: string;
+		details?: string;
+	}
+
+	/** What `n8n-node lint` covers at dev time: package.json, nodes/ and credentials/. */
+	export const SOURCE_FILE_PATTERNS: string[];
+	/** The flat ESLint config the scanner lints a package with. */
+	export function buildScanConfig(): Promise<Linter.Config[]>;
+	/** Lints a local package directory; fails on errors only (warnings pass). */
+	export function analyzePackage(
+		packageDir: string,
+		filePatterns?: string[],
+	): Promise<AnalysisResult>;
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run verify` must fail when node code imports a dev dependency at run time: n8n's own lint
+ * and scanner let it through (their no-restricted-imports rule exempts devDependencies), and
+ * n8n installs the package without them, so the node would not load. The check that catches it
+ * (scripts/verify.ts, step 5) runs here on a copy of the built package, once as built and once
+ * with the require() calls tsc emits for `import { … } from 'n8n-core'` and 'playwright-core'.
+ * Needs dist/ (`npm run build`, which `npm run test:unit` does first).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+const NODE_FILE = path.join('dist', 'nodes', 'ProductBridge', 'ProductBridge.node.js');
+
+let workDir: string;
+
+beforeAll(() => {
+	if (!existsSync(path.join(REPO_ROOT, NODE_FILE))) {
+		throw new Error(`${NODE_FILE} is missing: run \`npm run build\` first`);
+	}
+	workDir = mkdtempSync(path.join(tmpdir(), 'pb-verify-test-'));
+});
+
+afterAll(() => {
+	rmSync(workDir, { recursive: true, force: true });
+});
+
+function packageCopy(name: string): string {
+	const dir = path.join(workDir, name);
+	cpSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+	cpSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
+	return dir;
+}
+
+function scanAsInstalled(dir: string) {
+	const result = spawnSync(
+		process.execPath,
+		['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'scripts/verify.ts', 'installed', dir],
+		{ cwd: REPO_ROOT, encoding: 'utf8' },
+	);
+	return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('verify: the package as n8n installs it', () => {
+	it('passes the package as built', () => {
+		const { status, output } = scanAsInstalled(packageCopy('as-built'));
+
+		expect(output).toContain('0 errors, 0 warnings; analyzePackage: passed');
+		expect(status).toBe(0);
+	});
+
+	it('fails when a node file requires a dev dependency at run time', () => {
+		const dir = packageCopy('with-dev-imports');
+		appendFileSync(
+			path.join(dir, NODE_FILE),
+			// After a newline: the compiled file ends with a source map comment and no newline.
+			'\nconst n8n_core_1 = require("n8n-core");\n' +
+				'const playwright_core_1 = require("playwright-core");\n',
+		);
+
+		const { status, output } = scanAsInstalled(dir);
+
+		expect(output).toContain("Require of 'n8n-core' is not allowed");
+		expect(output).toContain("Require of 'playwright-core' is not allowed");
+		expect(output).toContain('2 errors, 0 warnings');
+		expect(status).toBe(1);
+	});
+});
