@@ -63,13 +63,21 @@ export class ProductBridgeApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const baseUrl = readBaseUrl(credentials.baseUrl);
 		if (!baseUrl.ok) throw new UserError(baseUrl.problem);
+		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
+		if (apiKey === '') throw new UserError('The ProductBridge API credential has no API key');
 		const target = originOf(requestOptions);
 		if (target !== baseUrl.origin) {
 			throw new UserError(
 				`The ProductBridge API key is only sent to the credential's Base URL (${baseUrl.origin}), not to ${target ?? 'this URL'}`,
 			);
 		}
-		return { ...requestOptions, body: withApiKey(requestOptions.body, credentials.apiKey) };
+		// A redirect would carry the body, key included, to wherever Location points: never follow one.
+		return {
+			...requestOptions,
+			body: withApiKey(requestOptions.body, apiKey),
+			disableFollowRedirect: true,
+			maxRedirects: 0,
+		};
 	}
 
 	test: ICredentialTestRequest = {
@@ -80,6 +88,7 @@ export class ProductBridgeApi implements ICredentialType {
 			method: 'POST',
 			body: {},
 			json: true,
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{

@@ -143,6 +143,46 @@ describe('the key never leaks, even in pieces', () => {
 		expect(json(result.outputs[0])[0]).not.toHaveProperty('api_key');
 	});
 
+	it('a foreign answer whose Content-Type echoes the key', async () => {
+		override({
+			path: '/users/delete',
+			status: 404,
+			body: '<html>nope</html>',
+			headers: { 'content-type': `text/${API_KEY}` },
+		});
+		const result = await run({ items: [{ user_id: GRACE }], onError: 'continueRegularOutput' });
+
+		expect(json(result.outputs[0])[0].message).toContain('text/[redacted]');
+	});
+
+	it('a lookup answered with somebody else: nobody is deleted', async () => {
+		override({
+			path: '/users/retrieve',
+			status: 200,
+			body: { user_id: GRACE, email: 'grace@example.com' },
+			times: 1,
+		});
+		const result = await run({
+			items: [{ email: ADA.email }],
+			parameters: { identifyBy: 'email' },
+			onError: 'continueRegularOutput',
+		});
+
+		expect(json(result.outputs[0])[0].message).toContain('a user other than the one asked for');
+		expect(standIn.deletedUserIds()).toEqual([]);
+	});
+
+	it('a Dry Run set by an expression that gives no boolean fails the item, deleting nothing', async () => {
+		const result = await run({
+			items: [{ user_id: GRACE }],
+			options: { dryRun: '={{ $json.dry_run }}' },
+			onError: 'continueRegularOutput',
+		});
+
+		expect(json(result.outputs[0])[0].error).toMatch(/^Options → Dry Run must be true or false/);
+		expect(standIn.deletedUserIds()).toEqual([]);
+	});
+
 	it('a Get whose JSON names __proto__: the item keeps a plain prototype', async () => {
 		override({
 			path: '/users/retrieve',

@@ -34,6 +34,40 @@ describe('the ProductBridge API credential', () => {
 		expect((await authenticated('user_id=u3')).body).toBe('user_id=u3');
 	});
 
+	it('never follows a redirect, which would carry the key elsewhere', async () => {
+		expect(await authenticated({})).toMatchObject({ disableFollowRedirect: true, maxRedirects: 0 });
+		expect(credential.test.request.disableFollowRedirect).toBe(true);
+	});
+
+	it('refuses to send the key to another origin or through an unusable Base URL', async () => {
+		await expect(
+			credential.authenticate(
+				{ apiKey: KEY, baseUrl: 'https://api.productbridge.io' },
+				{ url: 'https://evil.example/x' },
+			),
+		).rejects.toThrow('only sent to the credential');
+		await expect(
+			credential.authenticate(
+				{ apiKey: KEY, baseUrl: 'http://api.productbridge.io' },
+				{ url: 'http://api.productbridge.io/x' },
+			),
+		).rejects.toThrow('HTTPS only');
+	});
+
+	it('sends the key trimmed, and no request without one', async () => {
+		const options = await credential.authenticate(
+			{ apiKey: `  ${KEY} `, baseUrl: 'https://api.productbridge.io' },
+			{ url: 'https://api.productbridge.io/api/external/v1/ping', body: {} },
+		);
+		expect(options.body).toEqual({ api_key: KEY });
+		await expect(
+			credential.authenticate(
+				{ apiKey: ' ', baseUrl: 'https://api.productbridge.io' },
+				{ url: 'https://api.productbridge.io/x' },
+			),
+		).rejects.toThrow('no API key');
+	});
+
 	it('does not change the request it was given', async () => {
 		const body = { user_id: 'u4' };
 		await authenticated(body);
@@ -43,7 +77,10 @@ describe('the ProductBridge API credential', () => {
 	it('tests a key with POST /ping on the configured host and explains a 401', () => {
 		expect(credential.test.request).toMatchObject({ url: '/api/external/v1/ping', method: 'POST' });
 		expect(credential.test.rules).toEqual([
-			expect.objectContaining({ type: 'responseCode', properties: expect.objectContaining({ value: 401 }) }),
+			expect.objectContaining({
+				type: 'responseCode',
+				properties: expect.objectContaining({ value: 401 }),
+			}),
 		]);
 	});
 });

@@ -57,7 +57,7 @@ describe('the retry decision for an HTTP status', () => {
 		[429, true, false],
 		[500, true, true],
 		[502, true, true],
-		[503, true, false],
+		[503, true, true],
 		[504, true, true],
 		[400, false, false],
 		[401, false, false],
@@ -65,9 +65,17 @@ describe('the retry decision for an HTTP status', () => {
 		[422, false, false],
 		[301, false, false],
 		[307, false, false],
-		[501, false, false],
+		[501, false, true],
+		[520, true, true],
+		[524, true, true],
 	])('HTTP %i: retried %p, may have acted %p', (status, retried, acted) => {
 		expect(decide(status)).toMatchObject({ retry: retried, mayHaveActed: acted });
+	});
+
+	it("counts ProductBridge's own 503 as turned away, a proxy's 503 as possibly passed on", () => {
+		expect(decideRetry({ status: 503, fromProductBridge: true }, 1, 5).mayHaveActed).toBe(false);
+		expect(decideRetry({ status: 503, fromProductBridge: false }, 1, 5).mayHaveActed).toBe(true);
+		expect(decideRetry({ status: 502, fromProductBridge: true }, 1, 5).mayHaveActed).toBe(true);
 	});
 
 	it('stops once Max Retries more attempts have been made', () => {

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { invalidInputError } from './errors';
+
 // Exactly `={{ $json.<field> }}`, as the User ID and Email defaults are.
 const ITEM_FIELD_EXPRESSION = /^=\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}$/;
 
@@ -18,4 +20,45 @@ export function readItemParameter(
 	const field = typeof raw === 'string' ? ITEM_FIELD_EXPRESSION.exec(raw)?.[1] : undefined;
 	if (field === undefined) return context.getNodeParameter(name, itemIndex);
 	return context.getInputData()[itemIndex]?.json[field];
+}
+
+/** A yes/no parameter that an expression may have set: a boolean or exactly "true"/"false". */
+export function readFlag(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): boolean {
+	const value = context.getNodeParameter(name, itemIndex, false);
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw invalidInputError(
+		context.getNode(),
+		itemIndex,
+		`${label} must be true or false, not ${describe(value)}`,
+		`Check the value or the expression in '${label}'.`,
+	);
+}
+
+/** One of a parameter's options, also when an expression set it. */
+export function readChoice<T extends string>(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	choices: readonly T[],
+): T {
+	const value = context.getNodeParameter(name, itemIndex);
+	if (choices.includes(value as T)) return value as T;
+	throw invalidInputError(
+		context.getNode(),
+		itemIndex,
+		`${label} must be one of ${choices.map((choice) => `'${choice}'`).join(', ')}, not ${describe(value)}`,
+		`Check the value or the expression in '${label}'.`,
+	);
+}
+
+function describe(value: unknown): string {
+	const text = typeof value === 'string' ? `'${value}'` : String(JSON.stringify(value) ?? value);
+	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -1,10 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
+import { UUID_PATTERN } from '../transport';
 import { invalidInputError } from './errors';
-
-// Pydantic's UUID type: 32 hex digits, hyphenated 8-4-4-4-12 or not, any case, any version.
-export const UUID_PATTERN =
-	/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
 
 const SHOWN_VALUE_LIMIT = 60;
 
@@ -41,10 +38,7 @@ export function requireEmail(node: INode, itemIndex: number, value: unknown): st
 }
 
 /** Same key for every spelling of one id, so duplicates in any case or hyphenation meet. */
-export function canonicalUserId(userId: string): string {
-	const hex = userId.replace(/-/g, '').toLowerCase();
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export { canonicalUuid as canonicalUserId } from '../transport';
 
 function fail(node: INode, itemIndex: number, problem: string): never {
 	throw invalidInputError(

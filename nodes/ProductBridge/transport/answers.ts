@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 
 import { isRetryableStatus } from './retryPolicy';
+import { UUID_PATTERN } from './uuid';
 
 /**
  * What ProductBridge's answers look like, and how one HTTP answer reads. Only an answer in a
@@ -23,11 +24,8 @@ const validationEnvelope = z.object({
 // Tolerant of fields ProductBridge may add; strict on what the package relies on.
 export const deletedBody = z.looseObject({ success: z.literal(true) });
 
-const UUID_TEXT =
-	/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
-
 export const userBody = z.looseObject({
-	user_id: z.string().regex(UUID_TEXT),
+	user_id: z.string().regex(UUID_PATTERN),
 	email: z.string().nullable().optional(),
 	name: z.string().nullable().optional(),
 });

@@ -12,6 +12,7 @@ import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
+import { canonicalUuid } from './uuid';
 import type { Signal } from './traffic';
 import { PauseGate, RequestWindow } from './traffic';
 
@@ -120,11 +121,6 @@ export class ProductBridgeClient {
 		return new ProductBridgeClient(context, credentials, settings);
 	}
 
-	/** The failure that stops every request of this execution, if one happened already. */
-	get runFailure(): ProductBridgeFailure | undefined {
-		return this.stopped;
-	}
-
 	redact(text: string): string {
 		return this.redactor.redact(text);
 	}
@@ -138,7 +134,21 @@ export class ProductBridgeClient {
 	async retrieveUser(lookup: UserLookup): Promise<RetrieveResult> {
 		const settled = await this.call(RETRIEVE, lookup);
 		if (settled.kind === 'notFound') return { found: false };
-		return { found: true, user: this.redactor.clean(settled.body) as ProductBridgeUser };
+		const answer = settled.body as ProductBridgeUser;
+		// The answer must be about the user asked for: a cache or a lenient server in between must
+		// never make the node delete somebody else.
+		const asked =
+			'email' in lookup
+				? answer.email === lookup.email
+				: canonicalUuid(answer.user_id) === canonicalUuid(lookup.user_id);
+		if (!asked) {
+			throw this.stop(
+				failures.notProductBridge(this.host, 200, 'a user other than the one asked for', false),
+			);
+		}
+		// The id is a checked UUID and is used as it came; everything else passes through redaction.
+		const user = this.redactor.clean(answer) as ProductBridgeUser;
+		return { found: true, user: { ...user, user_id: answer.user_id } };
 	}
 
 	/** Sends the call once per distinct endpoint and payload; later identical calls share the outcome. */
@@ -156,7 +166,7 @@ export class ProductBridgeClient {
 		let mayHaveActed = false;
 		const unknownOutcome = () => endpoint.acts && mayHaveActed;
 		for (let attempt = 1; ; attempt++) {
-			if (this.stopped) throw this.stopped;
+			if (this.stopped) throw this.stoppedFor(unknownOutcome());
 			await this.pauses.wait(() => this.isCancelled());
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
@@ -178,11 +188,16 @@ export class ProductBridgeClient {
 			}
 
 			const { reading } = result;
-			if (reading.kind === 'success') return { kind: 'success', body: reading.body };
+			// A delete's body says nothing more than "done": keep it no longer than needed.
+			if (reading.kind === 'success') {
+				return { kind: 'success', body: endpoint.acts ? undefined : reading.body };
+			}
 			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed };
 			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, mayHaveActed);
 
-			const decision = decideRetry(reading, attempt, this.settings.maxRetries);
+			const fromProductBridge = reading.serverMessage !== undefined;
+			const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
+			const decision = decideRetry(problem, attempt, this.settings.maxRetries);
 			mayHaveActed ||= decision.mayHaveActed;
 			if (!decision.retry) {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
@@ -221,9 +236,15 @@ export class ProductBridgeClient {
 
 	private describeForeign(reading: Extract<Reading, { kind: 'foreign' }>): string {
 		if (reading.location) return `a redirect to ${this.redactor.summarize(reading.location, 120)}`;
-		const type = reading.contentType ? `${reading.contentType}, ` : '';
+		const type = reading.contentType ? `${this.redactor.summarize(reading.contentType, 60)}, ` : '';
 		if (reading.text.trim() === '') return `${type}an empty body`;
 		return `${type}"${this.redactor.summarize(reading.text, 120)}"`;
+	}
+
+	/** The run's stop as this call's failure, keeping what the call itself knows about its outcome. */
+	private stoppedFor(outcomeUnknown: boolean): ProductBridgeFailure {
+		const stopped = this.stopped as ProductBridgeFailure;
+		return outcomeUnknown ? stopped.withUnknownOutcome() : stopped;
 	}
 
 	private stop(failure: ProductBridgeFailure): ProductBridgeFailure {
@@ -256,35 +277,47 @@ export class ProductBridgeClient {
 	}
 
 	/**
-	 * One request, given up after the deadline even while the server keeps trickling bytes (n8n's
-	 * own timeout only notices a silent connection, and it replaces any abort signal we pass).
+	 * One request, ended at the deadline even while the server keeps trickling bytes: n8n's own
+	 * timeout only notices a silent connection, and it replaces any abort signal passed in its
+	 * options with the execution's, so the attempt's own signal reaches it through the context.
 	 */
 	private async attempt(endpoint: Endpoint, payload: IDataObject): Promise<AttemptResult> {
-		let answered = false;
-		const request = this.send(endpoint, payload).then(
+		const ended = new AbortController();
+		const cancelled = this.context.getExecutionCancelSignal();
+		const signal = cancelled ? AbortSignal.any([cancelled, ended.signal]) : ended.signal;
+		const context = Object.create(this.context, {
+			getExecutionCancelSignal: { value: () => signal },
+		}) as IExecuteFunctions;
+		const request = this.send(context, endpoint, payload).then(
 			(response): AttemptResult => toRawAnswer(response),
 			(error: unknown): AttemptResult => {
 				const network = classifyNetworkError(error);
 				return { networkCode: network.code, ...network };
 			},
 		);
-		const deadline = pause(this.settings.requestTimeout, () => answered || this.isCancelled()).then(
-			(): AttemptResult => {
-				const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
-				const message = `no complete answer within ${this.settings.requestTimeout} ms`;
-				return { networkCode: code, code, message };
-			},
-		);
+		const deadline = pause(
+			this.settings.requestTimeout,
+			() => ended.signal.aborted || this.isCancelled(),
+		).then((): AttemptResult => {
+			const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
+			const message = `no complete answer within ${this.settings.requestTimeout} ms`;
+			return { networkCode: code, code, message };
+		});
 		try {
 			return await Promise.race([request, deadline]);
 		} finally {
-			answered = true;
+			// Ends the request if the deadline won, and the deadline's wait if the request did.
+			ended.abort();
 		}
 	}
 
-	private async send(endpoint: Endpoint, payload: IDataObject): Promise<IN8nHttpFullResponse> {
-		return (await this.context.helpers.httpRequestWithAuthentication.call(
-			this.context,
+	private async send(
+		context: IExecuteFunctions,
+		endpoint: Endpoint,
+		payload: IDataObject,
+	): Promise<IN8nHttpFullResponse> {
+		return (await context.helpers.httpRequestWithAuthentication.call(
+			context,
 			CREDENTIAL_TYPE,
 			{
 				method: 'POST',

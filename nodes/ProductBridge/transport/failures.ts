@@ -16,12 +16,6 @@ export type FailureKind =
 	/** The execution was cancelled before an answer came. */
 	| 'cancelled';
 
-const STOPPING_KINDS: ReadonlySet<FailureKind> = new Set([
-	'rejectedKey',
-	'notProductBridge',
-	'invalidBaseUrl',
-]);
-
 export class ProductBridgeFailure extends Error {
 	readonly kind: FailureKind;
 
@@ -46,9 +40,14 @@ export class ProductBridgeFailure extends Error {
 		this.outcomeUnknown = outcomeUnknown;
 	}
 
-	/** No further request of this execution may be sent after this failure. */
-	get stopsRun(): boolean {
-		return STOPPING_KINDS.has(this.kind);
+	/** The same failure for a call that may have been carried out before the run stopped. */
+	withUnknownOutcome(): ProductBridgeFailure {
+		if (this.outcomeUnknown) return this;
+		return markUnknown(this.kind, {
+			message: this.message,
+			description: this.description,
+			httpCode: this.httpCode,
+		});
 	}
 }
 
@@ -168,7 +167,13 @@ function withUnknownOutcome(
 	kind: FailureKind,
 	outcomeUnknown: boolean,
 ): ProductBridgeFailure {
-	if (!outcomeUnknown) return new ProductBridgeFailure(kind, text);
+	return outcomeUnknown ? markUnknown(kind, text) : new ProductBridgeFailure(kind, text);
+}
+
+function markUnknown(
+	kind: FailureKind,
+	text: { message: string; description: string; httpCode?: string },
+): ProductBridgeFailure {
 	return new ProductBridgeFailure(
 		kind,
 		{

@@ -10,4 +10,5 @@ export type {
 	UserLookup,
 } from './client';
 export { ProductBridgeFailure } from './failures';
+export { canonicalUuid, UUID_PATTERN } from './uuid';
 export type { FailureKind } from './failures';

@@ -50,8 +50,15 @@ export class Redactor {
 	/** Redacted first, then squeezed onto one line and cut to `limit` characters. */
 	summarize(value: unknown, limit = 160): string {
 		const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-		const oneLine = this.redact(text).replace(/\s+/g, ' ').trim();
-		return oneLine.length > limit ? `${oneLine.slice(0, limit)}…` : oneLine;
+		const oneLine = text.replace(/\s+/g, ' ').trim();
+		// Only what can be shown is redacted, so a huge body costs no more than a short one. The
+		// window reaches past the cut by more than a key; where it cuts through a key, fewer than
+		// PIECE_LENGTH characters of it stay unmasked at its very end, and those are dropped.
+		const window = limit + 2 * Math.max(this.key.length, PIECE_LENGTH) + 16;
+		const cutByWindow = oneLine.length > window;
+		let shown = this.redact(oneLine.slice(0, window));
+		if (cutByWindow) shown = shown.slice(0, -PIECE_LENGTH);
+		return shown.length > limit || cutByWindow ? `${shown.slice(0, limit)}…` : shown;
 	}
 
 	/**

@@ -2,7 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 /** What went wrong with one attempt: an HTTP status that may be worth another try, or no answer. */
-export type AttemptProblem = { status: number; retryAfter?: unknown } | { networkCode: string };
+export type AttemptProblem =
+	/** `fromProductBridge`: the answer carries ProductBridge's own error envelope. */
+	| { status: number; retryAfter?: unknown; fromProductBridge?: boolean }
+	| { networkCode: string };
 
 export interface RetryDecision {
 	retry: boolean;
@@ -14,11 +17,8 @@ export interface RetryDecision {
 	mayHaveActed: boolean;
 }
 
-/** Statuses a gateway or a busy server answers; worth another attempt. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
-
-/** The request reached something that may have passed it on before failing. */
-const MAYBE_ACTED_STATUSES: ReadonlySet<number> = new Set([500, 502, 504]);
+/** Server errors that another attempt cannot fix: the method or the protocol is not supported. */
+const PERMANENT_SERVER_ERRORS: ReadonlySet<number> = new Set([501, 505]);
 
 /** Failures where nothing reached ProductBridge: safe to retry, and a later 404 means "not found". */
 const NEVER_CONNECTED: ReadonlySet<string> = new Set([
@@ -71,16 +71,20 @@ export function decideRetry(
 	}
 	const serverDelay = retryAfterDelay(problem.retryAfter, now);
 	return {
-		retry: RETRYABLE_STATUSES.has(problem.status) && attempt <= maxRetries,
+		retry: isRetryableStatus(problem.status) && attempt <= maxRetries,
 		delayMs: Math.max(backoff, serverDelay ?? 0),
 		pauseEveryone: problem.status === 429 || serverDelay !== undefined,
-		mayHaveActed: MAYBE_ACTED_STATUSES.has(problem.status),
+		// Any 5xx may come from a proxy that had passed the request on (Envoy's 503 "upstream
+		// reset", Cloudflare's 524): a guessed "not found" afterwards would be worse than "unknown".
+		// Only ProductBridge's own 503 says it turned the request away.
+		mayHaveActed: problem.status >= 500 && !(problem.status === 503 && problem.fromProductBridge),
 	};
 }
 
 /** Whether a status is one that `decideRetry` would try again (while attempts are left). */
 export function isRetryableStatus(status: number): boolean {
-	return RETRYABLE_STATUSES.has(status);
+	if (status === 408 || status === 429) return true;
+	return status >= 500 && status <= 599 && !PERMANENT_SERVER_ERRORS.has(status);
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so requests spread out. */

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { notFoundError } from '../../helpers/errors';
+import { readChoice, readFlag } from '../../helpers/itemParameter';
 import { canonicalUserId } from '../../helpers/validation';
 import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
 import type { CompletedWork } from '../node.type';
@@ -11,6 +12,7 @@ import {
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
+	ON_NOT_FOUND,
 	onNotFoundProperty,
 	readIdentifier,
 } from './identify';
@@ -49,8 +51,8 @@ interface DeleteInput {
 export function readInput(this: IExecuteFunctions, itemIndex: number): DeleteInput {
 	return {
 		identifier: readIdentifier(this, itemIndex),
-		dryRun: this.getNodeParameter('options.dryRun', itemIndex, false) as boolean,
-		onNotFound: this.getNodeParameter('onNotFound', itemIndex) as DeleteInput['onNotFound'],
+		dryRun: readFlag(this, 'options.dryRun', 'Options → Dry Run', itemIndex),
+		onNotFound: readChoice(this, 'onNotFound', 'If User Not Found', itemIndex, ON_NOT_FOUND),
 	};
 }
 
@@ -106,7 +108,13 @@ export async function execute(
 }
 
 export function describeCompleted(outputs: IDataObject[]): CompletedWork | undefined {
-	const removed = outputs.filter((item) => item.deleted === true).map((item) => item.user_id);
+	const removed = [
+		...new Set(
+			outputs
+				.filter((item) => item.deleted === true)
+				.map((item) => canonicalUserId(item.user_id as string)),
+		),
+	];
 	const ambiguous = outputs.filter((item) => item.status === 'deleted_or_not_found').length;
 	if (removed.length === 0 && ambiguous === 0) return undefined;
 	const shownIds = removed.slice(0, COMPLETED_IDS_SHOWN).join(', ');

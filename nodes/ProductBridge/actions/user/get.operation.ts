@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { notFoundError } from '../../helpers/errors';
+import { readChoice } from '../../helpers/itemParameter';
 import type { ProductBridgeClient } from '../../transport';
 import type { UserIdentifier } from './identify';
 import {
@@ -9,6 +10,7 @@ import {
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
+	ON_NOT_FOUND,
 	onNotFoundProperty,
 	readIdentifier,
 } from './identify';
@@ -39,7 +41,7 @@ interface GetInput {
 export function readInput(this: IExecuteFunctions, itemIndex: number): GetInput {
 	return {
 		identifier: readIdentifier(this, itemIndex),
-		onNotFound: this.getNodeParameter('onNotFound', itemIndex) as GetInput['onNotFound'],
+		onNotFound: readChoice(this, 'onNotFound', 'If User Not Found', itemIndex, ON_NOT_FOUND),
 	};
 }
 

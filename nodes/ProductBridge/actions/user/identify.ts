@@ -47,6 +47,8 @@ export const identifyProperties: INodeProperties[] = [
 	},
 ];
 
+export const ON_NOT_FOUND = ['continue', 'error'] as const;
+
 /** "If User Not Found", worded for the operation that uses it. */
 export function onNotFoundProperty(continueOutcome: string, description: string): INodeProperties {
 	return {
