@@ -209,7 +209,11 @@ export interface N8nInstance {
 	execute(workflowId: string, options?: { timeoutMs?: number }): Promise<ExecuteResult>;
 	/** Any n8n CLI command, e.g. `['export:workflow', '--all']`. */
 	run(args: string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
-	/** Starts `n8n start` on a free port (127.0.0.1); resolves once its REST API answers. */
+	/**
+	 * Starts `n8n start` on a free port (127.0.0.1); resolves once its REST controllers answer
+	 * (GET /rest/login from the AuthController, not a start-up placeholder) and it has printed
+	 * "Editor is now accessible via".
+	 */
 	startServer(options?: ServerOptions): Promise<N8nServer>;
 	/** Everything n8n printed (each command's stdout and stderr) and every file it stored under the user folder. */
 	allPrintedAndStored(): PrintedOrStored[];
@@ -655,17 +659,18 @@ async function startN8nServer(
 ): Promise<N8nServer> {
 	const started = Date.now();
 	const args = [instance.n8nBinary, 'start'];
+	const serverEnv = {
+		...instance.env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+	};
 	const child = spawn(instance.nodeBinary, args, {
 		cwd: instance.workDir,
-		env: {
-			...instance.env,
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-		},
+		env: serverEnv,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -710,28 +715,82 @@ async function startN8nServer(
 		};
 	};
 
+	// Ready means both of these (n8n 1.123.81 and 2.41.1 alike):
+	// - GET /rest/login is answered by n8n's AuthController (JSON, 401 without a cookie). n8n
+	//   listens before it migrates the database and registers its REST controllers (login, owner,
+	//   credentials…, all in one ControllerRegistry.activate call) only after that, in
+	//   Server.configure(). Until the migrations are done every path answers 200 text/html
+	//   "n8n is starting up. Please wait" (AbstractServer.setupHealthCheck), then Express's 404
+	//   page until the controllers are in. So neither "not 404" nor /healthz/readiness (200 once
+	//   migrated on 1.x) will do.
+	// - n8n printed "Editor is now accessible via:", which `n8n start` logs once server.start()
+	//   has finished and the published workflows are activated. It is logged at info level to the
+	//   console, so it is only waited for when the server's log settings print it.
+	const expectEditorLine = printsInfoToConsole(serverEnv);
+	let probe = 'no answer yet';
 	while (Date.now() - started < timeoutMs) {
 		if (exitInfo !== undefined) {
 			throw new Error(
 				`n8n start exited early (${exitInfo.code ?? exitInfo.signal}):\n${tail(stdout)}\n${tail(stderr)}`,
 			);
 		}
+		let routesReady = false;
 		try {
-			// Not /healthz/readiness, nor /rest/settings: both answer before the REST controllers
-			// (login, owner, credentials…) are registered, which happens in one go.
 			const response = await fetch(`${url}/rest/login`, { signal: AbortSignal.timeout(2_000) });
-			if (response.status !== 404 && response.status < 500) {
-				return { url, port, pid, exited: exitedWhy, output: () => ({ stdout, stderr }), stop };
-			}
-		} catch {
-			// not listening yet
+			const type = response.headers.get('content-type') ?? '';
+			const body = await response.text();
+			routesReady = response.status !== 404 && response.status < 500 && type.includes('json');
+			const text = oneLine(body.replace(/<[^>]*>/g, ' '), 60); // Express's 404 page is HTML
+			probe = `GET /rest/login: ${response.status} ${type.split(';')[0] || '(no type)'} ${JSON.stringify(text)}`;
+		} catch (error) {
+			probe = `GET /rest/login: ${describeFetchError(error)}`;
+		}
+		const editorLine = !expectEditorLine || `${stdout}\n${stderr}`.includes(EDITOR_ACCESSIBLE);
+		if (routesReady && editorLine) {
+			return { url, port, pid, exited: exitedWhy, output: () => ({ stdout, stderr }), stop };
 		}
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
+	// What was seen, before stop() makes n8n print its shutdown lines.
+	const printed = `${stdout}\n${stderr}`;
+	const editorState = printed.includes(EDITOR_ACCESSIBLE)
+		? 'printed'
+		: expectEditorLine
+			? 'not printed'
+			: 'not expected (log settings)';
+	const seen = `Last probe: ${probe}; "${EDITOR_ACCESSIBLE}" ${editorState}; last line printed: ${JSON.stringify(lastLine(printed))}`;
 	await stop();
 	throw new Error(
-		`n8n start did not become ready within ${timeoutMs} ms:\n${tail(stdout)}\n${tail(stderr)}`,
+		`n8n start did not become ready within ${timeoutMs} ms. ${seen}\n${tail(stdout)}\n${tail(stderr)}`,
 	);
+}
+
+/** What `n8n start` logs (info level) once it has started, on 1.x and 2.x. */
+const EDITOR_ACCESSIBLE = 'Editor is now accessible via';
+
+/** Whether n8n with this environment logs info lines to the console (its defaults: info, console). */
+function printsInfoToConsole(env: Readonly<Record<string, string | undefined>>): boolean {
+	const level = (env.N8N_LOG_LEVEL ?? 'info').trim().toLowerCase();
+	const outputs = (env.N8N_LOG_OUTPUT ?? 'console').split(',').map((output) => output.trim());
+	return ['info', 'debug'].includes(level) && outputs.includes('console');
+}
+
+function describeFetchError(error: unknown): string {
+	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+	if (cause?.code !== undefined) return cause.code;
+	if (error instanceof Error)
+		return error.name === 'TimeoutError' ? 'no answer within 2 s' : error.message;
+	return String(error);
+}
+
+function oneLine(text: string, length: number): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+function lastLine(text: string): string {
+	const lines = text.split('\n').filter((line) => line.trim() !== '');
+	return oneLine(lines[lines.length - 1] ?? '', 200);
 }
 
 // ---------------------------------------------------------------- workflows
