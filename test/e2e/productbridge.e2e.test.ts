@@ -187,16 +187,18 @@ function itKeepsTheKeySecret(): void {
 	});
 }
 
-const deleted = (userId: string): JsonObject => ({
+/** Every Delete item has the same keys, in this order; email and name are null when not looked up. */
+const deleteItem = (userId: string, status: string, deleted: boolean | null): JsonObject => ({
 	user_id: userId,
-	status: 'deleted',
-	deleted: true,
+	email: null,
+	name: null,
+	status,
+	deleted,
+	confirmed_on_retry: false,
+	note: null,
 });
-const notFound = (userId: string): JsonObject => ({
-	user_id: userId,
-	status: 'not_found',
-	deleted: false,
-});
+const deleted = (userId: string): JsonObject => deleteItem(userId, 'deleted', true);
+const notFound = (userId: string): JsonObject => deleteItem(userId, 'not_found', false);
 
 // ---------------------------------------------------------------- scenarios
 
@@ -215,7 +217,7 @@ describe('deleting several users', () => {
 		secondCalls = standIn.calls.slice(firstCalls.length);
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('removes each user once and outputs {user_id, status, deleted} paired to its input row', () => {
+	it('removes each user once and outputs {user_id, email, name, status, deleted, confirmed_on_retry, note} paired to its input row', () => {
 		expectExit(first, 0);
 		expect(first.error).toBeUndefined();
 		const out = outputItems(first.runData, 'Delete users');
