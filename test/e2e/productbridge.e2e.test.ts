@@ -324,10 +324,15 @@ describe('a user who is not found, with the default On Error', () => {
 		result = await execute('not-found-fails');
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('fails the execution: n8n execute exits 1 and says the user was not found', () => {
+	it('fails the execution: n8n execute exits 1, says the user was not found and what the run had already removed', () => {
 		expectExit(result, 1);
 		expect(result.error?.message).toBe(
-			`ProductBridge has no user ${STRANGER_4} in this organization`,
+			`ProductBridge has no user ${STRANGER_4} in this organization (this run had already removed 1 user)`,
+		);
+		expect(result.error?.description).toEqual(
+			expect.stringContaining(
+				`Removed by this run before it stopped, and still removed: ${KATHERINE}.`,
+			),
 		);
 		expect(result.error?.httpCode).toBe('404');
 		expect(result.error?.node?.name).toBe('Delete (Not Found fails)');
@@ -340,7 +345,7 @@ describe('a user who is not found, with the default On Error', () => {
 		expect(run?.data).toBeUndefined();
 	});
 
-	it('items sent in the same batch before the failure were still removed (a re-run will find them gone)', () => {
+	it('the item sent before the failure was still removed (a re-run will find it gone)', () => {
 		expect(
 			deleteCalls()
 				.map((call) => [call.userId, call.status])
