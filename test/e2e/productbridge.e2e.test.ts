@@ -453,12 +453,12 @@ describe('wrong credentials: a revoked key, a Base URL where nothing listens', (
 		expect(standIn.deletedUserIds()).toEqual([]);
 	});
 
-	it('unreachable Base URL: retried as configured, then "Could not reach ProductBridge" on the error output', () => {
+	it('unreachable Base URL: retried as configured, then "Could not reach ProductBridge at <host:port>" on the error output', () => {
 		const failed = outputItems(result.runData, 'Wrong base URL: error output', 1);
 		expect(pairs(failed)).toEqual([0, 1, 2]);
 		for (const item of failed) {
 			expect(item.json.error).toBe(
-				`Could not reach ProductBridge at ${unreachableBaseUrl} (after 2 attempts)`,
+				`Could not reach ProductBridge at ${new URL(unreachableBaseUrl).host} (after 2 attempts)`,
 			);
 			expect(item.json.message).toEqual(expect.stringContaining('ECONNREFUSED'));
 		}
@@ -574,7 +574,7 @@ describe('a mixed batch of 60 items', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('server errors that echo the request (422, 400, 418)', () => {
+describe('server errors that echo the request (422, 400, an HTML 418)', () => {
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
@@ -628,8 +628,15 @@ describe('server errors that echo the request (422, 400, 418)', () => {
 		expect(failed[1].json.error).toBe(
 			'ProductBridge refused the request (HTTP 400): api_key [redacted] may not remove this user',
 		);
-		expect(failed[2].json.error).toBe('ProductBridge refused the request (HTTP 418)');
-		expect(failed[2].json.message).toEqual(expect.stringContaining('[redacted]'));
+		// An HTML page is not ProductBridge's error envelope: whatever answered is not the API.
+		expect(failed[2].json.error).toBe(
+			`The Base URL does not lead to ProductBridge's API: ${new URL(standIn.url).host} answered HTTP 418, not in ProductBridge's format`,
+		);
+		expect(failed[2].json.message).toEqual(
+			expect.stringContaining(
+				'It answered: text/plain, "<html><body>Request was {"api_key": "[redacted]"',
+			),
+		);
 		expect(JSON.stringify(failed)).not.toContain(API_KEY);
 	});
 
