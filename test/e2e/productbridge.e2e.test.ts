@@ -60,14 +60,22 @@ const CREDENTIALS = {
 	standIn: { id: 'pbE2eStandInKey01', name: 'ProductBridge (stand-in)' },
 	revoked: { id: 'pbE2eRevokedKey01', name: 'ProductBridge (revoked key)' },
 	unreachable: { id: 'pbE2eNoServer0001', name: 'ProductBridge (nothing listening)' },
+	wrongPath: { id: 'pbE2eWrongPath001', name: 'ProductBridge (Base URL with a wrong path)' },
+	redirecting: { id: 'pbE2eRedirects001', name: 'ProductBridge (Base URL that redirects)' },
+	plainHttpRemote: { id: 'pbE2eHttpRemote01', name: 'ProductBridge (http:// to a remote host)' },
 	openAi: { id: 'pbE2eFakeOpenAi01', name: 'OpenAI (scripted stand-in)' },
 };
+
+/** Not a loopback host, so http:// must be refused before anything is sent (nothing is). */
+const PLAIN_HTTP_REMOTE_BASE_URL = 'http://api.productbridge.io';
 
 /** The placeholder credential ids in test/e2e/workflows/*.json. */
 const PLACEHOLDERS = {
 	REPLACE_PRODUCTBRIDGE_CREDENTIAL: CREDENTIALS.standIn,
 	REPLACE_PRODUCTBRIDGE_WRONG_KEY_CREDENTIAL: CREDENTIALS.revoked,
 	REPLACE_PRODUCTBRIDGE_UNREACHABLE_CREDENTIAL: CREDENTIALS.unreachable,
+	REPLACE_PRODUCTBRIDGE_WRONG_PATH_CREDENTIAL: CREDENTIALS.wrongPath,
+	REPLACE_PRODUCTBRIDGE_REDIRECTING_CREDENTIAL: CREDENTIALS.redirecting,
 	REPLACE_OPENAI_CREDENTIAL: CREDENTIALS.openAi,
 };
 
@@ -76,12 +84,31 @@ const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 
 let n8n: N8nInstance;
 let standIn: StandIn;
+/** Another host (127.0.0.2) that would accept the key and any user: nothing may ever reach it. */
+let elsewhere: StandIn;
+/** A host that answers every delete with a redirect to `elsewhere`. */
+let redirector: StandIn;
 let fakeOpenAi: FakeOpenAi;
 let unreachableBaseUrl: string;
 let workflows: Record<string, WorkflowJson>;
 
 beforeAll(async () => {
 	standIn = await startStandIn({ apiKey: API_KEY, users: DEMO_USERS });
+	elsewhere = await startStandIn({ apiKey: API_KEY, host: '127.0.0.2', acceptAnyUser: true });
+	redirector = await startStandIn({
+		apiKey: API_KEY,
+		acceptAnyUser: true,
+		// Starlette's kind of redirect: a 307 keeps the method and body, so following it would
+		// re-send the key to the other host.
+		statusOverride: [
+			{
+				path: '/users/delete',
+				status: 307,
+				body: '',
+				headers: { location: `${elsewhere.apiBaseUrl}/users/delete` },
+			},
+		],
+	});
 	fakeOpenAi = await startFakeOpenAi();
 	unreachableBaseUrl = `http://127.0.0.1:${await freePort()}`;
 	n8n = await prepareN8n({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
@@ -102,6 +129,22 @@ beforeAll(async () => {
 			...CREDENTIALS.unreachable,
 			type: 'productBridgeApi',
 			data: { apiKey: API_KEY, baseUrl: unreachableBaseUrl },
+		},
+		// A path where ProductBridge's API is not: the stand-in answers FastAPI's own 404.
+		{
+			...CREDENTIALS.wrongPath,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: `${standIn.url}/api/v2` },
+		},
+		{
+			...CREDENTIALS.redirecting,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: redirector.url },
+		},
+		{
+			...CREDENTIALS.plainHttpRemote,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: PLAIN_HTTP_REMOTE_BASE_URL },
 		},
 		{
 			...CREDENTIALS.openAi,
@@ -130,6 +173,8 @@ afterAll(async () => {
 		);
 	await n8n?.cleanup();
 	await standIn?.close();
+	await elsewhere?.close();
+	await redirector?.close();
 	await fakeOpenAi?.close();
 });
 
@@ -409,46 +454,59 @@ describe('invalid user IDs', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('wrong credentials: a revoked key, a Base URL where nothing listens', () => {
+describe('wrong credentials: a revoked key, nothing listening, a Base URL that is not the API or redirects', () => {
 	const LATENCY_MS = 1000;
+	const WRONG_PATH_DELETE = `/api/v2${DELETE_PATH}`;
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
 		standIn.reset();
-		// Slow answers make "no request after the first 401" observable: anything sent after the
-		// first 401 came back would arrive at least LATENCY_MS after the first request.
+		redirector.reset();
+		elsewhere.reset();
+		// Slow answers make a wave observable: at concurrency 8, every request sent before the first
+		// answer came back would arrive within LATENCY_MS of the first one.
 		standIn.configure({ latencyMs: LATENCY_MS });
 		result = await execute('wrong-credential');
 	}, SCENARIO_TIMEOUT_MS);
 
-	/** All calls arrived before the first answer could have come back. */
-	function expectNoCallAfterFirst401(calls: readonly CallRecord[]): void {
-		expect(calls.length).toBeGreaterThanOrEqual(1);
-		expect(calls.length).toBeLessThanOrEqual(8); // the default concurrency: at most those in flight
-		expect(calls.every((call) => call.status === 401)).toBe(true);
-		const first = Math.min(...calls.map((call) => call.at));
-		for (const call of calls) expect(call.at - first).toBeLessThan(LATENCY_MS);
+	/** Each item on the error output, with its input fields and this error. */
+	function expectAllFailed(
+		node: string,
+		count: number,
+		idPrefix: string,
+		error: string,
+		message: unknown,
+	): void {
+		expect(outputItems(result.runData, node, 0)).toEqual([]);
+		const failed = outputItems(result.runData, node, 1);
+		expect(pairs(failed)).toEqual(Array.from({ length: count }, (_, index) => index));
+		failed.forEach((item, index) => {
+			expect(item.json).toEqual({
+				ticket: `HR-${500 + index}`,
+				user_id: `${idPrefix}-0000-4000-8000-${String(index).padStart(12, '0')}`,
+				error,
+				message,
+			});
+		});
 	}
 
 	it('revoked key, error output: every item fails with a clear message, on the error output with its input fields', () => {
 		expectExit(result, 1);
-		const node = 'Revoked key: error output';
-		expect(outputItems(result.runData, node, 0)).toEqual([]);
-		const failed = outputItems(result.runData, node, 1);
-		expect(pairs(failed)).toEqual(Array.from({ length: 12 }, (_, index) => index));
-		failed.forEach((item, index) => {
-			expect(item.json).toEqual({
-				ticket: `HR-${500 + index}`,
-				user_id: `a1a1a1a1-0000-4000-8000-${String(index).padStart(12, '0')}`,
-				error: 'ProductBridge rejected the API key',
-				message: expect.stringContaining("'ProductBridge API' credential"),
-			});
-		});
+		expectAllFailed(
+			'Revoked key: error output',
+			12,
+			'a1a1a1a1',
+			'ProductBridge rejected the API key',
+			expect.stringContaining("'ProductBridge API' credential"),
+		);
 	});
 
-	it('revoked key: no request storm, nothing is sent after the first 401', () => {
-		expectNoCallAfterFirst401(deleteCalls('a1a1a1a1'));
-		expectNoCallAfterFirst401(deleteCalls('c3c3c3c3'));
+	it('revoked key at concurrency 8: exactly one request per node, the first one, sent alone', () => {
+		for (const prefix of ['a1a1a1a1', 'c3c3c3c3']) {
+			expect(deleteCalls(prefix).map((call) => [call.path, call.status])).toEqual([
+				[DELETE_PATH, 401],
+			]);
+		}
 		expectKeyOnlyInBody(deleteCalls());
 		expect(standIn.deletedUserIds()).toEqual([]);
 	});
@@ -462,6 +520,45 @@ describe('wrong credentials: a revoked key, a Base URL where nothing listens', (
 			);
 			expect(item.json.message).toEqual(expect.stringContaining('ECONNREFUSED'));
 		}
+	});
+
+	it("a Base URL with a wrong path: its 404 is not ProductBridge's, so no item is 'not_found'; every item fails on the error output", () => {
+		expectAllFailed(
+			'Not the API (wrong path): error output',
+			5,
+			'd4d4d4d4',
+			`The Base URL does not lead to ProductBridge's API: ${new URL(standIn.url).host} answered HTTP 404, not in ProductBridge's format`,
+			expect.stringContaining('It answered: application/json, "{"detail":"Not Found"}".'),
+		);
+	});
+
+	it('a Base URL with a wrong path costs one request at concurrency 8; nothing more is sent', () => {
+		const calls = standIn.calls.filter((call) => call.path === WRONG_PATH_DELETE);
+		expect(calls.map((call) => [call.userId, call.status])).toEqual([
+			['d4d4d4d4-0000-4000-8000-000000000000', 404],
+		]);
+		expectKeyOnlyInBody(calls);
+	});
+
+	it('a Base URL that redirects to another host: not followed, every item fails on the error output naming the redirect', () => {
+		expectAllFailed(
+			'Redirected Base URL: error output',
+			5,
+			'e5e5e5e5',
+			`The Base URL does not lead to ProductBridge's API: ${new URL(redirector.url).host} answered HTTP 307, not in ProductBridge's format`,
+			expect.stringContaining(
+				`It answered: a redirect to ${elsewhere.apiBaseUrl}/users/delete. ProductBridge never redirects; the key was not sent on.`,
+			),
+		);
+	});
+
+	it('the redirect: one request to the configured host, nothing at all reaches the other host', () => {
+		expect(redirector.calls.map((call) => [call.path, call.userId, call.status])).toEqual([
+			[DELETE_PATH, 'e5e5e5e5-0000-4000-8000-000000000000', 307],
+		]);
+		expectKeyOnlyInBody(redirector.calls);
+		expect(elsewhere.stats().requests).toBe(0);
+		expect(elsewhere.deletedUserIds()).toEqual([]);
 	});
 
 	it('revoked key with the default On Error: the workflow stops, exit code 1, with the same clear message', () => {
@@ -896,6 +993,7 @@ describe("the credential's Test button (POST /ping), through n8n's REST API", ()
 		await testSaved(CREDENTIALS.standIn.id);
 		await testSaved(CREDENTIALS.revoked.id);
 		await testSaved(CREDENTIALS.unreachable.id);
+		await testSaved(CREDENTIALS.plainHttpRemote.id);
 	}, SCENARIO_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -930,6 +1028,14 @@ describe("the credential's Test button (POST /ping), through n8n's REST API", ()
 		expect(answer.body.status).toBe('Error');
 		// n8n 2.x: the error code; n8n 1.x: "The service refused the connection - perhaps it is offline"
 		expect(answer.body.message).toMatch(/ECONNREFUSED|refused the connection/);
+	});
+
+	it('plain http:// to a remote host: refused before anything is sent, with a message asking for HTTPS', () => {
+		const answer = answers[CREDENTIALS.plainHttpRemote.id];
+		expect(answer.body.status).toBe('Error');
+		expect(answer.body.message).toMatch(/HTTPS/);
+		expect(answer.body.message).toContain('api.productbridge.io');
+		expect(answer.pings).toEqual([]);
 	});
 
 	it('never sends the key back over REST', () => {
