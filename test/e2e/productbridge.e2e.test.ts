@@ -48,6 +48,7 @@ const REVOKED_KEY = realisticKey();
 const SECRETS = { 'the API key': API_KEY, 'the revoked API key': REVOKED_KEY };
 
 const DELETE_PATH = '/api/external/v1/users/delete';
+const RETRIEVE_PATH = '/api/external/v1/users/retrieve';
 const PING_PATH = '/api/external/v1/ping';
 
 const [ADA, GRACE, ALAN, KATHERINE, MARGARET] = DEMO_USERS.map((user) => user.user_id as string);
@@ -223,6 +224,20 @@ function expectNoSecretLeaked(): void {
 	for (const [what, secret] of Object.entries(SECRETS)) {
 		const leaks = n8n.findSecret(secret);
 		if (leaks.length > 0) throw new Error(`${what} shows up in: ${leaks.join(', ')}`);
+	}
+}
+
+/** Polls (in this process, beside the stand-in) until `condition` holds; gives up when `over()` does. */
+async function waitFor(
+	condition: () => boolean,
+	over: () => boolean,
+	timeoutMs = SCENARIO_TIMEOUT_MS,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (over() || Date.now() > deadline)
+			throw new Error(`gave up waiting for ${condition.toString()}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
 }
 
@@ -785,27 +800,99 @@ describe('a 503, then success', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('the connection drops after ProductBridge removed the user', () => {
+describe('answers lost on the way back (workflow connection-lost)', () => {
+	const KATHERINE_EMAIL = DEMO_USERS[3].email as string;
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
-		// With the stand-in's fixed random seed, the first request is reset after it acted and the
-		// second one is answered (checked below, so a change in the stand-in cannot go unnoticed).
 		standIn.reset();
-		standIn.configure({ resetRate: 0.3, resetAfterActing: true });
-		result = await execute('connection-lost');
+		standIn.configure({
+			// Room to switch faults between one request and the next (see below).
+			latencyMs: 150,
+			resetAfterActing: true,
+			// A gateway loses the answer to the stranger's first delete (a 502: it may have passed it on).
+			statusOverride: [
+				{
+					path: '/users/delete',
+					userId: STRANGER_1,
+					status: 502,
+					body: '<html><h1>502 Bad Gateway</h1></html>',
+					times: 1,
+				},
+			],
+		});
+		const running = execute('connection-lost');
+		let finished = false;
+		const finish = () => (finished = true);
+		running.then(finish, finish);
+		try {
+			// Katherine's delete (and only it) is carried out and then its connection reset: switched
+			// on once her lookup arrived (its answer is still 150 ms away), off once her delete arrived.
+			await waitFor(
+				() => standIn.calls.some((call) => call.email === KATHERINE_EMAIL),
+				() => finished,
+			);
+			standIn.configure({ resetRate: 1 });
+			await waitFor(
+				() => deleteCalls([KATHERINE]).length > 0,
+				() => finished,
+			);
+		} finally {
+			standIn.configure({ resetRate: 0 });
+			result = await running;
+		}
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('retries, gets 404, and reports the user as deleted (confirmed on retry), not as not found', () => {
+	it('runs both branches and exits 0', () => {
 		expectExit(result, 0);
-		expect(deleteCalls().map((call) => [call.userId, call.reset ? 'reset' : call.status])).toEqual([
-			[KATHERINE, 'reset'],
-			[KATHERINE, 404],
+		expect(result.error).toBeUndefined();
+	});
+
+	it("by user ID, never linked: a 502, then 404 on the retry: 'deleted_or_not_found', deleted: null, with a note, never a false 'deleted'", () => {
+		expect(deleteCalls([STRANGER_1]).map((call) => [call.userId, call.status])).toEqual([
+			[STRANGER_1, 502],
+			[STRANGER_1, 404],
 		]);
-		expect(standIn.deletedUserIds()).toEqual([KATHERINE]);
-		const out = outputItems(result.runData, 'Delete (Not Found fails)');
-		expect(jsonOf(out)).toEqual([{ ...deleted(KATHERINE), confirmed_on_retry: true }]);
+		const out = outputItems(result.runData, 'Delete by user ID');
+		expect(jsonOf(out)).toEqual([
+			{
+				...deleteItem(STRANGER_1, 'deleted_or_not_found', null),
+				note: expect.stringMatching(
+					/^The answer to the first delete request was lost .*This run may or may not have removed them/,
+				),
+			},
+		]);
 		expect(pairs(out)).toEqual([0]);
+	});
+
+	it('by email, looked up first: reset after ProductBridge removed her, 404 on the retry: deleted, confirmed on retry', () => {
+		expect(
+			standIn.calls
+				.filter((call) => call.email === KATHERINE_EMAIL || call.userId === KATHERINE)
+				.map((call) => [call.path, call.reset ? 'reset' : call.status]),
+		).toEqual([
+			[RETRIEVE_PATH, 200],
+			[DELETE_PATH, 'reset'],
+			[DELETE_PATH, 404],
+		]);
+		const out = outputItems(result.runData, 'Delete by email (Not Found fails)');
+		expect(jsonOf(out)).toEqual([
+			{
+				user_id: KATHERINE,
+				email: KATHERINE_EMAIL,
+				name: 'Katherine Johnson',
+				status: 'deleted',
+				deleted: true,
+				confirmed_on_retry: true,
+				note: null,
+			},
+		]);
+		expect(pairs(out)).toEqual([0]);
+	});
+
+	it('the stand-in removed Katherine only, and every call carried the key in its body only', () => {
+		expect(standIn.deletedUserIds()).toEqual([KATHERINE]);
+		expectKeyOnlyInBody(standIn.calls);
 	});
 
 	itKeepsTheKeySecret();
