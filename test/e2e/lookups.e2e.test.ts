@@ -57,17 +57,53 @@ const MEMBERS: Person[] = Array.from({ length: 8 }, (_, index) => {
 });
 const member = (email: string) => MEMBERS.find((seed) => seed.email === email);
 
-/** The user object exactly as the stand-in's /users/retrieve returns a demo user. */
-const asRetrieved = (user: Person): JsonObject => ({ ...user, portal_role: 'end_user' });
+/** Every Get item has the user object's documented fields, null where unknown. */
+const NO_USER: JsonObject = {
+	id: null,
+	user_id: null,
+	email: null,
+	name: null,
+	avatar_url: null,
+	portal_role: null,
+	company_name: null,
+	customer_status: null,
+	created_at: null,
+};
 
-/** Delete's output for a user it looked up. */
-const audit = (user: Person, status: string): JsonObject => ({
-	user_id: user.user_id,
-	email: user.email,
-	name: user.name,
+/** Get's item for a demo user: the user object exactly as the stand-in's /users/retrieve returns it. */
+const asRetrieved = (user: Person): JsonObject => ({
+	...NO_USER,
+	...user,
+	portal_role: 'end_user',
+	status: 'found',
+});
+
+/** Get's item when nobody has that identifier: the identifier, every other field null. */
+const getNotFound = (identifier: { user_id: string } | { email: string }): JsonObject => ({
+	...NO_USER,
+	...identifier,
+	status: 'not_found',
+});
+
+/** Every Delete item has these keys; email and name are null when the node knows none. */
+const deleteItem = (fields: JsonObject, status: string): JsonObject => ({
+	user_id: null,
+	email: null,
+	name: null,
+	...fields,
 	status,
 	deleted: status === 'deleted',
+	confirmed_on_retry: false,
+	note: null,
 });
+
+/** Delete's output for a user it looked up. */
+const audit = (user: Person, status: string): JsonObject =>
+	deleteItem({ user_id: user.user_id, email: user.email, name: user.name }, status);
+
+/** Delete's output for an identifier nobody has. */
+const deleteNotFound = (identifier: { user_id: string } | { email: string }): JsonObject =>
+	deleteItem(identifier, 'not_found');
 
 // ---------------------------------------------------------------- set-up
 
@@ -160,21 +196,21 @@ describe('User → Get, and Delete with Dry Run (workflow lookups-get-and-dry-ru
 		expect(result.error).toBeUndefined();
 	});
 
-	it('Get by user ID: the user object as ProductBridge sends it; an unknown ID passes as {user_id, status: not_found}, no error key', () => {
+	it("Get by user ID: the user object as ProductBridge sends it, status 'found'; an unknown ID passes with the user's fields null, status not_found, no error key", () => {
 		const out = outputItems(result.runData, 'Get by user ID');
-		expect(jsonOf(out)).toEqual([asRetrieved(ADA), { user_id: STRANGER_1, status: 'not_found' }]);
+		expect(jsonOf(out)).toEqual([asRetrieved(ADA), getNotFound({ user_id: STRANGER_1 })]);
 		expect(out[0].json.id).not.toBe(out[0].json.user_id);
 		expect(out[1].json).not.toHaveProperty('error');
 		expect(pairs(out)).toEqual([0, 1]);
 		expect(outputItems(result.runData, 'Get by user ID', 1)).toEqual([]);
 	});
 
-	it('Get by email (read through an expression): trimmed, found; another letter case and an unknown email pass as {user_id: null, email, status: not_found}', () => {
+	it('Get by email (read through an expression): trimmed, found; another letter case and an unknown email pass with their email, the other fields null, status not_found', () => {
 		const out = outputItems(result.runData, 'Get by email');
 		expect(jsonOf(out)).toEqual([
 			asRetrieved(GRACE),
-			{ user_id: null, email: 'Grace.Hopper@example.com', status: 'not_found' },
-			{ user_id: null, email: NOBODY, status: 'not_found' },
+			getNotFound({ email: 'Grace.Hopper@example.com' }),
+			getNotFound({ email: NOBODY }),
 		]);
 		for (const item of out.slice(1)) expect(item.json).not.toHaveProperty('error');
 		expect(pairs(out)).toEqual([0, 1, 2]);
@@ -232,13 +268,8 @@ describe('User → Get, and Delete with Dry Run (workflow lookups-get-and-dry-ru
 		const out = outputItems(result.runData, 'Dry run by email');
 		expect(jsonOf(out)).toEqual([
 			audit(KATHERINE, 'would_delete'),
-			{
-				user_id: null,
-				email: 'Katherine.Johnson@example.com',
-				status: 'not_found',
-				deleted: false,
-			},
-			{ user_id: null, email: NOBODY, status: 'not_found', deleted: false },
+			deleteNotFound({ email: 'Katherine.Johnson@example.com' }),
+			deleteNotFound({ email: NOBODY }),
 		]);
 		expect(pairs(out)).toEqual([0, 1, 2]);
 	});
@@ -247,7 +278,7 @@ describe('User → Get, and Delete with Dry Run (workflow lookups-get-and-dry-ru
 		const out = outputItems(result.runData, 'Dry run by user ID');
 		expect(jsonOf(out)).toEqual([
 			audit(MARGARET, 'would_delete'),
-			{ user_id: STRANGER_2, status: 'not_found', deleted: false },
+			deleteNotFound({ user_id: STRANGER_2 }),
 		]);
 		expect(pairs(out)).toEqual([0, 1]);
 	});
@@ -312,7 +343,7 @@ describe('User → Delete by email (workflow lookups-delete-by-email)', () => {
 		expect(result.error).toBeUndefined();
 	});
 
-	it('looks the user up, deletes it by the user_id it got back (not the membership id) and outputs {user_id, email, name, status, deleted}', () => {
+	it('looks the user up, deletes it by the user_id it got back (not the membership id) and outputs {user_id, email, name, status, deleted, confirmed_on_retry, note}', () => {
 		const out = outputItems(result.runData, 'Delete by email');
 		expect(out[0].json).toEqual(audit(ADA, 'deleted'));
 		expect(pairs(out)).toEqual([0, 1, 2]);
@@ -323,11 +354,11 @@ describe('User → Delete by email (workflow lookups-delete-by-email)', () => {
 		expect(calls.some((call) => call.userId === ADA.id)).toBe(false);
 	});
 
-	it('an email that is not linked, or linked in another letter case, passes as {user_id: null, email, status: not_found, deleted: false} and nobody is removed for it', () => {
+	it('an email that is not linked, or linked in another letter case, passes as {user_id: null, email, name: null, status: not_found, deleted: false, …} and nobody is removed for it', () => {
 		const out = outputItems(result.runData, 'Delete by email');
 		expect(jsonOf(out).slice(1)).toEqual([
-			{ user_id: null, email: NOBODY, status: 'not_found', deleted: false },
-			{ user_id: null, email: 'Grace.Hopper@example.com', status: 'not_found', deleted: false },
+			deleteNotFound({ email: NOBODY }),
+			deleteNotFound({ email: 'Grace.Hopper@example.com' }),
 		]);
 		expect(callsFor('Grace.Hopper@example.com', GRACE.user_id).map(describeCall)).toEqual([
 			'retrieve email:Grace.Hopper@example.com',
@@ -426,9 +457,7 @@ describe('User → Delete by email (workflow lookups-delete-by-email)', () => {
 				const seed = member(email);
 				expect([row.row, item.json]).toEqual([
 					row.row,
-					seed !== undefined
-						? audit(seed, 'deleted')
-						: { user_id: null, email, status: 'not_found', deleted: false },
+					seed !== undefined ? audit(seed, 'deleted') : deleteNotFound({ email }),
 				]);
 			}
 			const statusOf = (kind: string) =>

@@ -48,6 +48,7 @@ const REVOKED_KEY = realisticKey();
 const SECRETS = { 'the API key': API_KEY, 'the revoked API key': REVOKED_KEY };
 
 const DELETE_PATH = '/api/external/v1/users/delete';
+const RETRIEVE_PATH = '/api/external/v1/users/retrieve';
 const PING_PATH = '/api/external/v1/ping';
 
 const [ADA, GRACE, ALAN, KATHERINE, MARGARET] = DEMO_USERS.map((user) => user.user_id as string);
@@ -60,14 +61,22 @@ const CREDENTIALS = {
 	standIn: { id: 'pbE2eStandInKey01', name: 'ProductBridge (stand-in)' },
 	revoked: { id: 'pbE2eRevokedKey01', name: 'ProductBridge (revoked key)' },
 	unreachable: { id: 'pbE2eNoServer0001', name: 'ProductBridge (nothing listening)' },
+	wrongPath: { id: 'pbE2eWrongPath001', name: 'ProductBridge (Base URL with a wrong path)' },
+	redirecting: { id: 'pbE2eRedirects001', name: 'ProductBridge (Base URL that redirects)' },
+	plainHttpRemote: { id: 'pbE2eHttpRemote01', name: 'ProductBridge (http:// to a remote host)' },
 	openAi: { id: 'pbE2eFakeOpenAi01', name: 'OpenAI (scripted stand-in)' },
 };
+
+/** Not a loopback host, so http:// must be refused before anything is sent (nothing is). */
+const PLAIN_HTTP_REMOTE_BASE_URL = 'http://api.productbridge.io';
 
 /** The placeholder credential ids in test/e2e/workflows/*.json. */
 const PLACEHOLDERS = {
 	REPLACE_PRODUCTBRIDGE_CREDENTIAL: CREDENTIALS.standIn,
 	REPLACE_PRODUCTBRIDGE_WRONG_KEY_CREDENTIAL: CREDENTIALS.revoked,
 	REPLACE_PRODUCTBRIDGE_UNREACHABLE_CREDENTIAL: CREDENTIALS.unreachable,
+	REPLACE_PRODUCTBRIDGE_WRONG_PATH_CREDENTIAL: CREDENTIALS.wrongPath,
+	REPLACE_PRODUCTBRIDGE_REDIRECTING_CREDENTIAL: CREDENTIALS.redirecting,
 	REPLACE_OPENAI_CREDENTIAL: CREDENTIALS.openAi,
 };
 
@@ -76,12 +85,31 @@ const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 
 let n8n: N8nInstance;
 let standIn: StandIn;
+/** Another host (127.0.0.2) that would accept the key and any user: nothing may ever reach it. */
+let elsewhere: StandIn;
+/** A host that answers every delete with a redirect to `elsewhere`. */
+let redirector: StandIn;
 let fakeOpenAi: FakeOpenAi;
 let unreachableBaseUrl: string;
 let workflows: Record<string, WorkflowJson>;
 
 beforeAll(async () => {
 	standIn = await startStandIn({ apiKey: API_KEY, users: DEMO_USERS });
+	elsewhere = await startStandIn({ apiKey: API_KEY, host: '127.0.0.2', acceptAnyUser: true });
+	redirector = await startStandIn({
+		apiKey: API_KEY,
+		acceptAnyUser: true,
+		// Starlette's kind of redirect: a 307 keeps the method and body, so following it would
+		// re-send the key to the other host.
+		statusOverride: [
+			{
+				path: '/users/delete',
+				status: 307,
+				body: '',
+				headers: { location: `${elsewhere.apiBaseUrl}/users/delete` },
+			},
+		],
+	});
 	fakeOpenAi = await startFakeOpenAi();
 	unreachableBaseUrl = `http://127.0.0.1:${await freePort()}`;
 	n8n = await prepareN8n({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
@@ -102,6 +130,22 @@ beforeAll(async () => {
 			...CREDENTIALS.unreachable,
 			type: 'productBridgeApi',
 			data: { apiKey: API_KEY, baseUrl: unreachableBaseUrl },
+		},
+		// A path where ProductBridge's API is not: the stand-in answers FastAPI's own 404.
+		{
+			...CREDENTIALS.wrongPath,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: `${standIn.url}/api/v2` },
+		},
+		{
+			...CREDENTIALS.redirecting,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: redirector.url },
+		},
+		{
+			...CREDENTIALS.plainHttpRemote,
+			type: 'productBridgeApi',
+			data: { apiKey: API_KEY, baseUrl: PLAIN_HTTP_REMOTE_BASE_URL },
 		},
 		{
 			...CREDENTIALS.openAi,
@@ -130,6 +174,8 @@ afterAll(async () => {
 		);
 	await n8n?.cleanup();
 	await standIn?.close();
+	await elsewhere?.close();
+	await redirector?.close();
 	await fakeOpenAi?.close();
 });
 
@@ -181,22 +227,38 @@ function expectNoSecretLeaked(): void {
 	}
 }
 
+/** Polls (in this process, beside the stand-in) until `condition` holds; gives up when `over()` does. */
+async function waitFor(
+	condition: () => boolean,
+	over: () => boolean,
+	timeoutMs = SCENARIO_TIMEOUT_MS,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (over() || Date.now() > deadline)
+			throw new Error(`gave up waiting for ${condition.toString()}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
+
 function itKeepsTheKeySecret(): void {
 	it('keeps the API key out of everything n8n printed and stored (stdout, stderr, user folder incl. database.sqlite)', () => {
 		expectNoSecretLeaked();
 	});
 }
 
-const deleted = (userId: string): JsonObject => ({
+/** Every Delete item has the same keys, in this order; email and name are null when not looked up. */
+const deleteItem = (userId: string, status: string, deleted: boolean | null): JsonObject => ({
 	user_id: userId,
-	status: 'deleted',
-	deleted: true,
+	email: null,
+	name: null,
+	status,
+	deleted,
+	confirmed_on_retry: false,
+	note: null,
 });
-const notFound = (userId: string): JsonObject => ({
-	user_id: userId,
-	status: 'not_found',
-	deleted: false,
-});
+const deleted = (userId: string): JsonObject => deleteItem(userId, 'deleted', true);
+const notFound = (userId: string): JsonObject => deleteItem(userId, 'not_found', false);
 
 // ---------------------------------------------------------------- scenarios
 
@@ -215,7 +277,7 @@ describe('deleting several users', () => {
 		secondCalls = standIn.calls.slice(firstCalls.length);
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('removes each user once and outputs {user_id, status, deleted} paired to its input row', () => {
+	it('removes each user once and outputs {user_id, email, name, status, deleted, confirmed_on_retry, note} paired to its input row', () => {
 		expectExit(first, 0);
 		expect(first.error).toBeUndefined();
 		const out = outputItems(first.runData, 'Delete users');
@@ -322,10 +384,15 @@ describe('a user who is not found, with the default On Error', () => {
 		result = await execute('not-found-fails');
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('fails the execution: n8n execute exits 1 and says the user was not found', () => {
+	it('fails the execution: n8n execute exits 1, says the user was not found and what the run had already removed', () => {
 		expectExit(result, 1);
 		expect(result.error?.message).toBe(
-			`ProductBridge has no user ${STRANGER_4} in this organization`,
+			`ProductBridge has no user ${STRANGER_4} in this organization (this run had already removed 1 user)`,
+		);
+		expect(result.error?.description).toEqual(
+			expect.stringContaining(
+				`Removed by this run before it stopped, and still removed: ${KATHERINE}.`,
+			),
 		);
 		expect(result.error?.httpCode).toBe('404');
 		expect(result.error?.node?.name).toBe('Delete (Not Found fails)');
@@ -338,7 +405,7 @@ describe('a user who is not found, with the default On Error', () => {
 		expect(run?.data).toBeUndefined();
 	});
 
-	it('items sent in the same batch before the failure were still removed (a re-run will find them gone)', () => {
+	it('the item sent before the failure was still removed (a re-run will find it gone)', () => {
 		expect(
 			deleteCalls()
 				.map((call) => [call.userId, call.status])
@@ -402,59 +469,111 @@ describe('invalid user IDs', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('wrong credentials: a revoked key, a Base URL where nothing listens', () => {
+describe('wrong credentials: a revoked key, nothing listening, a Base URL that is not the API or redirects', () => {
 	const LATENCY_MS = 1000;
+	const WRONG_PATH_DELETE = `/api/v2${DELETE_PATH}`;
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
 		standIn.reset();
-		// Slow answers make "no request after the first 401" observable: anything sent after the
-		// first 401 came back would arrive at least LATENCY_MS after the first request.
+		redirector.reset();
+		elsewhere.reset();
+		// Slow answers make a wave observable: at concurrency 8, every request sent before the first
+		// answer came back would arrive within LATENCY_MS of the first one.
 		standIn.configure({ latencyMs: LATENCY_MS });
 		result = await execute('wrong-credential');
 	}, SCENARIO_TIMEOUT_MS);
 
-	/** All calls arrived before the first answer could have come back. */
-	function expectNoCallAfterFirst401(calls: readonly CallRecord[]): void {
-		expect(calls.length).toBeGreaterThanOrEqual(1);
-		expect(calls.length).toBeLessThanOrEqual(8); // the default concurrency: at most those in flight
-		expect(calls.every((call) => call.status === 401)).toBe(true);
-		const first = Math.min(...calls.map((call) => call.at));
-		for (const call of calls) expect(call.at - first).toBeLessThan(LATENCY_MS);
+	/** Each item on the error output, with its input fields and this error. */
+	function expectAllFailed(
+		node: string,
+		count: number,
+		idPrefix: string,
+		error: string,
+		message: unknown,
+	): void {
+		expect(outputItems(result.runData, node, 0)).toEqual([]);
+		const failed = outputItems(result.runData, node, 1);
+		expect(pairs(failed)).toEqual(Array.from({ length: count }, (_, index) => index));
+		failed.forEach((item, index) => {
+			expect(item.json).toEqual({
+				ticket: `HR-${500 + index}`,
+				user_id: `${idPrefix}-0000-4000-8000-${String(index).padStart(12, '0')}`,
+				error,
+				message,
+			});
+		});
 	}
 
 	it('revoked key, error output: every item fails with a clear message, on the error output with its input fields', () => {
 		expectExit(result, 1);
-		const node = 'Revoked key: error output';
-		expect(outputItems(result.runData, node, 0)).toEqual([]);
-		const failed = outputItems(result.runData, node, 1);
-		expect(pairs(failed)).toEqual(Array.from({ length: 12 }, (_, index) => index));
-		failed.forEach((item, index) => {
-			expect(item.json).toEqual({
-				ticket: `HR-${500 + index}`,
-				user_id: `a1a1a1a1-0000-4000-8000-${String(index).padStart(12, '0')}`,
-				error: 'ProductBridge rejected the API key',
-				message: expect.stringContaining("'ProductBridge API' credential"),
-			});
-		});
+		expectAllFailed(
+			'Revoked key: error output',
+			12,
+			'a1a1a1a1',
+			'ProductBridge rejected the API key',
+			expect.stringContaining("'ProductBridge API' credential"),
+		);
 	});
 
-	it('revoked key: no request storm, nothing is sent after the first 401', () => {
-		expectNoCallAfterFirst401(deleteCalls('a1a1a1a1'));
-		expectNoCallAfterFirst401(deleteCalls('c3c3c3c3'));
+	it('revoked key at concurrency 8: exactly one request per node, the first one, sent alone', () => {
+		for (const prefix of ['a1a1a1a1', 'c3c3c3c3']) {
+			expect(deleteCalls(prefix).map((call) => [call.path, call.status])).toEqual([
+				[DELETE_PATH, 401],
+			]);
+		}
 		expectKeyOnlyInBody(deleteCalls());
 		expect(standIn.deletedUserIds()).toEqual([]);
 	});
 
-	it('unreachable Base URL: retried as configured, then "Could not reach ProductBridge" on the error output', () => {
+	it('unreachable Base URL: retried as configured, then "Could not reach ProductBridge at <host:port>" on the error output', () => {
 		const failed = outputItems(result.runData, 'Wrong base URL: error output', 1);
 		expect(pairs(failed)).toEqual([0, 1, 2]);
 		for (const item of failed) {
 			expect(item.json.error).toBe(
-				`Could not reach ProductBridge at ${unreachableBaseUrl} (after 2 attempts)`,
+				`Could not reach ProductBridge at ${new URL(unreachableBaseUrl).host} (after 2 attempts)`,
 			);
 			expect(item.json.message).toEqual(expect.stringContaining('ECONNREFUSED'));
 		}
+	});
+
+	it("a Base URL with a wrong path: its 404 is not ProductBridge's, so no item is 'not_found'; every item fails on the error output", () => {
+		expectAllFailed(
+			'Not the API (wrong path): error output',
+			5,
+			'd4d4d4d4',
+			`The Base URL does not lead to ProductBridge's API: ${new URL(standIn.url).host} answered HTTP 404, not in ProductBridge's format`,
+			expect.stringContaining('It answered: application/json, "{"detail":"Not Found"}".'),
+		);
+	});
+
+	it('a Base URL with a wrong path costs one request at concurrency 8; nothing more is sent', () => {
+		const calls = standIn.calls.filter((call) => call.path === WRONG_PATH_DELETE);
+		expect(calls.map((call) => [call.userId, call.status])).toEqual([
+			['d4d4d4d4-0000-4000-8000-000000000000', 404],
+		]);
+		expectKeyOnlyInBody(calls);
+	});
+
+	it('a Base URL that redirects to another host: not followed, every item fails on the error output naming the redirect', () => {
+		expectAllFailed(
+			'Redirected Base URL: error output',
+			5,
+			'e5e5e5e5',
+			`The Base URL does not lead to ProductBridge's API: ${new URL(redirector.url).host} answered HTTP 307, not in ProductBridge's format`,
+			expect.stringContaining(
+				`It answered: a redirect to ${elsewhere.apiBaseUrl}/users/delete. ProductBridge never redirects; the key was not sent on.`,
+			),
+		);
+	});
+
+	it('the redirect: one request to the configured host, nothing at all reaches the other host', () => {
+		expect(redirector.calls.map((call) => [call.path, call.userId, call.status])).toEqual([
+			[DELETE_PATH, 'e5e5e5e5-0000-4000-8000-000000000000', 307],
+		]);
+		expectKeyOnlyInBody(redirector.calls);
+		expect(elsewhere.stats().requests).toBe(0);
+		expect(elsewhere.deletedUserIds()).toEqual([]);
 	});
 
 	it('revoked key with the default On Error: the workflow stops, exit code 1, with the same clear message', () => {
@@ -567,7 +686,7 @@ describe('a mixed batch of 60 items', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('server errors that echo the request (422, 400, 418)', () => {
+describe('server errors that echo the request (422, 400, an HTML 418)', () => {
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
@@ -621,8 +740,15 @@ describe('server errors that echo the request (422, 400, 418)', () => {
 		expect(failed[1].json.error).toBe(
 			'ProductBridge refused the request (HTTP 400): api_key [redacted] may not remove this user',
 		);
-		expect(failed[2].json.error).toBe('ProductBridge refused the request (HTTP 418)');
-		expect(failed[2].json.message).toEqual(expect.stringContaining('[redacted]'));
+		// An HTML page is not ProductBridge's error envelope: whatever answered is not the API.
+		expect(failed[2].json.error).toBe(
+			`The Base URL does not lead to ProductBridge's API: ${new URL(standIn.url).host} answered HTTP 418, not in ProductBridge's format`,
+		);
+		expect(failed[2].json.message).toEqual(
+			expect.stringContaining(
+				'It answered: text/plain, "<html><body>Request was {"api_key": "[redacted]"',
+			),
+		);
 		expect(JSON.stringify(failed)).not.toContain(API_KEY);
 	});
 
@@ -674,27 +800,99 @@ describe('a 503, then success', () => {
 	itKeepsTheKeySecret();
 });
 
-describe('the connection drops after ProductBridge removed the user', () => {
+describe('answers lost on the way back (workflow connection-lost)', () => {
+	const KATHERINE_EMAIL = DEMO_USERS[3].email as string;
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
-		// With the stand-in's fixed random seed, the first request is reset after it acted and the
-		// second one is answered (checked below, so a change in the stand-in cannot go unnoticed).
 		standIn.reset();
-		standIn.configure({ resetRate: 0.3, resetAfterActing: true });
-		result = await execute('connection-lost');
+		standIn.configure({
+			// Room to switch faults between one request and the next (see below).
+			latencyMs: 150,
+			resetAfterActing: true,
+			// A gateway loses the answer to the stranger's first delete (a 502: it may have passed it on).
+			statusOverride: [
+				{
+					path: '/users/delete',
+					userId: STRANGER_1,
+					status: 502,
+					body: '<html><h1>502 Bad Gateway</h1></html>',
+					times: 1,
+				},
+			],
+		});
+		const running = execute('connection-lost');
+		let finished = false;
+		const finish = () => (finished = true);
+		running.then(finish, finish);
+		try {
+			// Katherine's delete (and only it) is carried out and then its connection reset: switched
+			// on once her lookup arrived (its answer is still 150 ms away), off once her delete arrived.
+			await waitFor(
+				() => standIn.calls.some((call) => call.email === KATHERINE_EMAIL),
+				() => finished,
+			);
+			standIn.configure({ resetRate: 1 });
+			await waitFor(
+				() => deleteCalls([KATHERINE]).length > 0,
+				() => finished,
+			);
+		} finally {
+			standIn.configure({ resetRate: 0 });
+			result = await running;
+		}
 	}, SCENARIO_TIMEOUT_MS);
 
-	it('retries, gets 404, and reports the user as deleted (confirmed on retry), not as not found', () => {
+	it('runs both branches and exits 0', () => {
 		expectExit(result, 0);
-		expect(deleteCalls().map((call) => [call.userId, call.reset ? 'reset' : call.status])).toEqual([
-			[KATHERINE, 'reset'],
-			[KATHERINE, 404],
+		expect(result.error).toBeUndefined();
+	});
+
+	it("by user ID, never linked: a 502, then 404 on the retry: 'deleted_or_not_found', deleted: null, with a note, never a false 'deleted'", () => {
+		expect(deleteCalls([STRANGER_1]).map((call) => [call.userId, call.status])).toEqual([
+			[STRANGER_1, 502],
+			[STRANGER_1, 404],
 		]);
-		expect(standIn.deletedUserIds()).toEqual([KATHERINE]);
-		const out = outputItems(result.runData, 'Delete (Not Found fails)');
-		expect(jsonOf(out)).toEqual([{ ...deleted(KATHERINE), confirmed_on_retry: true }]);
+		const out = outputItems(result.runData, 'Delete by user ID');
+		expect(jsonOf(out)).toEqual([
+			{
+				...deleteItem(STRANGER_1, 'deleted_or_not_found', null),
+				note: expect.stringMatching(
+					/^The answer to the first delete request was lost .*This run may or may not have removed them/,
+				),
+			},
+		]);
 		expect(pairs(out)).toEqual([0]);
+	});
+
+	it('by email, looked up first: reset after ProductBridge removed her, 404 on the retry: deleted, confirmed on retry', () => {
+		expect(
+			standIn.calls
+				.filter((call) => call.email === KATHERINE_EMAIL || call.userId === KATHERINE)
+				.map((call) => [call.path, call.reset ? 'reset' : call.status]),
+		).toEqual([
+			[RETRIEVE_PATH, 200],
+			[DELETE_PATH, 'reset'],
+			[DELETE_PATH, 404],
+		]);
+		const out = outputItems(result.runData, 'Delete by email (Not Found fails)');
+		expect(jsonOf(out)).toEqual([
+			{
+				user_id: KATHERINE,
+				email: KATHERINE_EMAIL,
+				name: 'Katherine Johnson',
+				status: 'deleted',
+				deleted: true,
+				confirmed_on_retry: true,
+				note: null,
+			},
+		]);
+		expect(pairs(out)).toEqual([0]);
+	});
+
+	it('the stand-in removed Katherine only, and every call carried the key in its body only', () => {
+		expect(standIn.deletedUserIds()).toEqual([KATHERINE]);
+		expectKeyOnlyInBody(standIn.calls);
 	});
 
 	itKeepsTheKeySecret();
@@ -882,6 +1080,7 @@ describe("the credential's Test button (POST /ping), through n8n's REST API", ()
 		await testSaved(CREDENTIALS.standIn.id);
 		await testSaved(CREDENTIALS.revoked.id);
 		await testSaved(CREDENTIALS.unreachable.id);
+		await testSaved(CREDENTIALS.plainHttpRemote.id);
 	}, SCENARIO_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -916,6 +1115,14 @@ describe("the credential's Test button (POST /ping), through n8n's REST API", ()
 		expect(answer.body.status).toBe('Error');
 		// n8n 2.x: the error code; n8n 1.x: "The service refused the connection - perhaps it is offline"
 		expect(answer.body.message).toMatch(/ECONNREFUSED|refused the connection/);
+	});
+
+	it('plain http:// to a remote host: refused before anything is sent, with a message asking for HTTPS', () => {
+		const answer = answers[CREDENTIALS.plainHttpRemote.id];
+		expect(answer.body.status).toBe('Error');
+		expect(answer.body.message).toMatch(/HTTPS/);
+		expect(answer.body.message).toContain('api.productbridge.io');
+		expect(answer.pings).toEqual([]);
 	});
 
 	it('never sends the key back over REST', () => {

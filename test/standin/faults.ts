@@ -27,6 +27,8 @@ export interface StatusOverride {
 	echo?: boolean;
 	/** Send the answer one byte at a time, this many milliseconds apart (a server that trickles). */
 	trickleMs?: number;
+	/** Only calls whose body names this `user_id` (exactly as sent); others pass it by. */
+	userId?: string;
 }
 
 export interface Faults {
@@ -77,7 +79,7 @@ export function checkFaultsPatch(input: unknown): FaultsPatch {
 		patch,
 		'statusOverride',
 		(value) => Array.isArray(value) && value.every(isStatusOverride),
-		'a list of {path, status, body, times?, headers?, echo?, trickleMs?}',
+		'a list of {path, status, body, times?, headers?, echo?, trickleMs?, userId?}',
 	);
 	return patch as FaultsPatch;
 }
@@ -91,10 +93,20 @@ export function applyFaultsPatch(faults: Faults, patch: FaultsPatch): Faults {
 	return { ...next, statusOverride: next.statusOverride.map((override) => ({ ...override })) };
 }
 
-/** Takes the first override for `path` (an API path) that still has uses left, counting the use. */
-export function takeOverride(faults: Faults, path: string): StatusOverride | undefined {
+/**
+ * Takes the first override for `path` (an API path) and the call's `user_id` that still has uses
+ * left, counting the use.
+ */
+export function takeOverride(
+	faults: Faults,
+	path: string,
+	userId?: string,
+): StatusOverride | undefined {
 	const override = faults.statusOverride.find(
-		(candidate) => apiPath(candidate.path) === path && (candidate.times ?? 1) > 0,
+		(candidate) =>
+			apiPath(candidate.path) === path &&
+			(candidate.userId === undefined || candidate.userId === userId) &&
+			(candidate.times ?? 1) > 0,
 	);
 	if (override?.times !== undefined) override.times--;
 	return override;
@@ -198,6 +210,7 @@ function isStatusOverride(value: unknown): boolean {
 		(override.headers === undefined ||
 			(typeof override.headers === 'object' && override.headers !== null)) &&
 		(override.echo === undefined || typeof override.echo === 'boolean') &&
-		(override.trickleMs === undefined || isNonNegativeNumber(override.trickleMs))
+		(override.trickleMs === undefined || isNonNegativeNumber(override.trickleMs)) &&
+		(override.userId === undefined || typeof override.userId === 'string')
 	);
 }

@@ -278,7 +278,7 @@ class ProductBridgeStandIn implements StandIn {
 		const resets = this.random() < faults.resetRate;
 		const isSlow = this.random() < faults.slowRate;
 		const delayMs = isSlow ? faults.slowMs : faults.latencyMs;
-		const override = takeOverride(faults, apiPath(request.path));
+		const override = takeOverride(faults, apiPath(request.path), request.userId);
 		if (override !== undefined) return { reply: overrideReply(override, request.rawBody), delayMs };
 		if (fails503) return { reply: SERVICE_UNAVAILABLE, delayMs };
 		if (resets && !faults.resetAfterActing) return { reply: RESET, delayMs };

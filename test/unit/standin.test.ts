@@ -438,6 +438,20 @@ describe('fault injection', () => {
 		expect(standIn.deletedUserIds()).toEqual([ADA.user_id]);
 	});
 
+	it('forces answers for one user_id only when the override names one', async () => {
+		standIn.configure({
+			statusOverride: [
+				{ path: '/users/delete', userId: GRACE.user_id, status: 500, body: { detail: 'boom' } },
+			],
+		});
+		const status = async (userId: string) =>
+			(await post(standIn, '/users/delete', withKey({ user_id: userId }))).status;
+		expect([await status(GRACE.user_id as string), await status(ADA.user_id as string)]).toEqual([
+			500, 200,
+		]);
+		expect(standIn.deletedUserIds()).toEqual([ADA.user_id]);
+	});
+
 	it('can force a 200 whose body has the wrong shape', async () => {
 		standIn.configure({
 			statusOverride: [
