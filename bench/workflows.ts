@@ -8,8 +8,10 @@ import type { JsonObject, WorkflowJson, WorkflowNode } from '../test/e2e/harness
 export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benchmark)' };
 
 export type Target =
-	| { kind: 'productBridge'; concurrency: number; maxRetries?: number }
-	| { kind: 'httpRequest'; batchSize?: number; retryOnFail?: boolean }
+	/** Without `concurrency`, the node's default options. */
+	| { kind: 'productBridge'; concurrency?: number; maxRetries?: number }
+	/** `inlineKey`: the key pasted into the body instead of the credential, as many set it up. */
+	| { kind: 'httpRequest'; batchSize?: number; retryOnFail?: boolean; inlineKey?: string }
 	| { kind: 'noOp' };
 
 const UNDER_TEST = 'Under test';
@@ -46,7 +48,8 @@ export const NODE_UNDER_TEST = UNDER_TEST;
 function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name' | 'position'> {
 	const credentials = { productBridgeApi: CREDENTIAL };
 	if (target.kind === 'productBridge') {
-		const options: JsonObject = { concurrency: target.concurrency };
+		const options: JsonObject = {};
+		if (target.concurrency !== undefined) options.concurrency = target.concurrency;
 		if (target.maxRetries !== undefined) options.maxRetries = target.maxRetries;
 		return {
 			type: 'n8n-nodes-productbridge.productBridge',
@@ -62,20 +65,27 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 		if (target.batchSize !== undefined) {
 			options.batching = { batch: { batchSize: target.batchSize, batchInterval: 0 } };
 		}
-		// As people set it up: POST with the user_id body field, the key from the same credential.
+		// As people set it up: POST with the user_id body field, the key either from this
+		// package's credential or pasted into the body (no credential to load per item: the fastest).
+		const userId = { name: 'user_id', value: '={{ $json.user_id }}' };
+		const auth: JsonObject =
+			target.inlineKey === undefined
+				? { authentication: 'predefinedCredentialType', nodeCredentialType: 'productBridgeApi' }
+				: { authentication: 'none' };
+		const body =
+			target.inlineKey === undefined ? [userId] : [{ name: 'api_key', value: target.inlineKey }, userId];
 		const node: Omit<WorkflowNode, 'name' | 'position'> = {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
 			parameters: {
 				method: 'POST',
 				url: `${apiUrl}/users/delete`,
-				authentication: 'predefinedCredentialType',
-				nodeCredentialType: 'productBridgeApi',
+				...auth,
 				sendBody: true,
-				bodyParameters: { parameters: [{ name: 'user_id', value: '={{ $json.user_id }}' }] },
+				bodyParameters: { parameters: body },
 				options,
 			},
-			credentials,
+			...(target.inlineKey === undefined ? { credentials } : {}),
 			onError: 'continueRegularOutput',
 		};
 		// n8n's own answer to failures: re-run the node, at most 5 tries, at most 5 s apart.

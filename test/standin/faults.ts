@@ -33,6 +33,8 @@ export interface StatusOverride {
 
 export interface Faults {
 	latencyMs: number;
+	/** Each answer's latency is latencyMs ± up to this much, uniformly. */
+	latencyJitterMs: number;
 	rateLimit: RateLimit | null;
 	errorRate503: number;
 	resetRate: number;
@@ -47,6 +49,7 @@ export type FaultsPatch = Partial<Faults>;
 
 export const NO_FAULTS: Readonly<Faults> = Object.freeze({
 	latencyMs: 0,
+	latencyJitterMs: 0,
 	rateLimit: null,
 	errorRate503: 0,
 	resetRate: 0,
@@ -64,7 +67,7 @@ export function checkFaultsPatch(input: unknown): FaultsPatch {
 		throw new Error('faults must be a JSON object');
 	}
 	const patch = input as Record<string, unknown>;
-	for (const field of ['latencyMs', 'slowMs'])
+	for (const field of ['latencyMs', 'latencyJitterMs', 'slowMs'])
 		assertOptional(patch, field, isNonNegativeNumber, 'a number >= 0');
 	for (const field of ['errorRate503', 'resetRate', 'slowRate'])
 		assertOptional(patch, field, isRate, 'a number in 0..1');

@@ -277,7 +277,9 @@ class ProductBridgeStandIn implements StandIn {
 		const fails503 = this.random() < faults.errorRate503;
 		const resets = this.random() < faults.resetRate;
 		const isSlow = this.random() < faults.slowRate;
-		const delayMs = isSlow ? faults.slowMs : faults.latencyMs;
+		// A fourth draw only when jitter is asked for, so the other faults' sequences stay as they were.
+		const jitter = faults.latencyJitterMs > 0 ? (this.random() * 2 - 1) * faults.latencyJitterMs : 0;
+		const delayMs = isSlow ? faults.slowMs : Math.max(0, faults.latencyMs + jitter);
 		const override = takeOverride(faults, apiPath(request.path), request.userId);
 		if (override !== undefined) return { reply: overrideReply(override, request.rawBody), delayMs };
 		if (fails503) return { reply: SERVICE_UNAVAILABLE, delayMs };
@@ -610,6 +612,7 @@ function answerInternalError(res: ServerResponse, error: unknown): void {
 function pickFaults(options: StandInOptions): FaultsPatch {
 	const {
 		latencyMs,
+		latencyJitterMs,
 		rateLimit,
 		errorRate503,
 		resetRate,
@@ -620,6 +623,7 @@ function pickFaults(options: StandInOptions): FaultsPatch {
 	} = options;
 	return {
 		latencyMs,
+		latencyJitterMs,
 		rateLimit,
 		errorRate503,
 		resetRate,
