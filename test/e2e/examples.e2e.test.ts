@@ -115,7 +115,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------- helpers
 
 function explain(result: ExecuteResult): string {
-	return `exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}\n--- stdout (tail)\n${result.stdout.slice(-4000)}\n--- stderr (tail)\n${result.stderr.slice(-4000)}`;
+	return `exit ${result.exitCode ?? `by ${result.signal}`}${result.timedOut ? ' (timed out)' : ''}\n--- stdout (tail)\n${result.stdout.slice(-4000)}\n--- stderr (tail)\n${result.stderr.slice(-4000)}`;
 }
 
 async function execute(file: string): Promise<ExecuteResult> {
