@@ -58,7 +58,7 @@ export const runOptionsDescription: INodeProperties = {
 			typeOptions: { minValue: LIMITS.maxRetries.min, maxValue: LIMITS.maxRetries.max },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How often to retry a request that met a rate limit (429), a gateway or availability error (502, 503, 504) or a network failure. 400, 401, 404 and 422 are never retried.',
+				'How often to retry a request that met a rate limit (429), a timeout (408), a server or gateway error (500, 502, 503, 504 and the like) or a network failure. 400, 401, 404 and 422 are never retried.',
 		},
 		{
 			displayName: 'Request Timeout (Ms)',
