@@ -77,6 +77,9 @@ export class ProductBridgeApi implements ICredentialType {
 			body: withApiKey(requestOptions.body, apiKey),
 			disableFollowRedirect: true,
 			maxRedirects: 0,
+			// The same for requests built the legacy way (the HTTP Request node's), which n8n
+			// passes here with their own option names.
+			...({ followRedirect: false, followAllRedirects: false } as IDataObject),
 		};
 	}
 
@@ -117,9 +120,13 @@ function withApiKey(
 	return body;
 }
 
-function originOf({ url, baseURL }: IHttpRequestOptions): string | undefined {
+/** Where the request goes; legacy requests (the HTTP Request node's) name it `uri`. */
+function originOf(requestOptions: IHttpRequestOptions): string | undefined {
+	const { url, baseURL, uri } = requestOptions as IHttpRequestOptions & { uri?: unknown };
+	const target =
+		typeof url === 'string' && url !== '' ? url : typeof uri === 'string' ? uri : undefined;
 	try {
-		return new URL(url, baseURL).origin;
+		return new URL(target ?? '', baseURL).origin;
 	} catch {
 		return undefined;
 	}

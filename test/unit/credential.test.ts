@@ -54,6 +54,19 @@ describe('the ProductBridge API credential', () => {
 		).rejects.toThrow('HTTPS only');
 	});
 
+	it("adds the key to a legacy request naming its target `uri`, as the HTTP Request node's does", async () => {
+		const legacy = {
+			uri: 'https://api.productbridge.io/api/external/v1/users/delete',
+			body: { user_id: 'u5' },
+		};
+		const options = await credential.authenticate(
+			{ apiKey: KEY, baseUrl: 'https://api.productbridge.io' },
+			legacy as unknown as IHttpRequestOptions,
+		);
+		expect(options.body).toEqual({ user_id: 'u5', api_key: KEY });
+		expect(options).toMatchObject({ followRedirect: false, followAllRedirects: false });
+	});
+
 	it('sends the key trimmed, and no request without one', async () => {
 		const options = await credential.authenticate(
 			{ apiKey: `  ${KEY} `, baseUrl: 'https://api.productbridge.io' },

@@ -282,11 +282,11 @@ export class ProductBridgeClient {
 	 * options with the execution's, so the attempt's own signal reaches it through the context.
 	 */
 	private async attempt(endpoint: Endpoint, payload: IDataObject): Promise<AttemptResult> {
+		// Its own signal only: the deadline's wait below notices a cancelled execution and ends the
+		// request through it (AbortSignal.any would tie one listener per attempt to the execution).
 		const ended = new AbortController();
-		const cancelled = this.context.getExecutionCancelSignal();
-		const signal = cancelled ? AbortSignal.any([cancelled, ended.signal]) : ended.signal;
 		const context = Object.create(this.context, {
-			getExecutionCancelSignal: { value: () => signal },
+			getExecutionCancelSignal: { value: () => ended.signal },
 		}) as IExecuteFunctions;
 		const request = this.send(context, endpoint, payload).then(
 			(response): AttemptResult => toRawAnswer(response),

@@ -4,8 +4,7 @@ import { sleep } from 'n8n-workflow';
 /** What went wrong with one attempt: an HTTP status that may be worth another try, or no answer. */
 export type AttemptProblem =
 	/** `fromProductBridge`: the answer carries ProductBridge's own error envelope. */
-	| { status: number; retryAfter?: unknown; fromProductBridge?: boolean }
-	| { networkCode: string };
+	{ status: number; retryAfter?: unknown; fromProductBridge?: boolean } | { networkCode: string };
 
 export interface RetryDecision {
 	retry: boolean;
