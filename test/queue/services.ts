@@ -48,11 +48,23 @@ export class MissingPackagesError extends Error {
 	}
 }
 
+/** Where to look; the defaults are the machine's (tests point them elsewhere). */
+export interface SearchPlaces {
+	/** Default: process.env.PATH. */
+	path?: string;
+	/** Debian's folder of PostgreSQL versions; default /usr/lib/postgresql. */
+	postgresRoot?: string;
+	/** Default: /usr/bin/redis-server, /usr/sbin/redis-server. */
+	redisCandidates?: string[];
+}
+
 /** Where redis-server and PostgreSQL's server binaries are; throws MissingPackagesError. */
-export function findQueueBinaries(): QueueBinaries {
+export function findQueueBinaries(places: SearchPlaces = {}): QueueBinaries {
+	const searchPath = places.path ?? process.env.PATH ?? '';
 	const redisServer =
-		onPath('redis-server') ?? existing(['/usr/bin/redis-server', '/usr/sbin/redis-server']);
-	const postgresBin = findPostgresBin();
+		onPath('redis-server', searchPath) ??
+		existing(places.redisCandidates ?? ['/usr/bin/redis-server', '/usr/sbin/redis-server']);
+	const postgresBin = findPostgresBin(places.postgresRoot ?? '/usr/lib/postgresql', searchPath);
 	const packages: string[] = [];
 	const missing: string[] = [];
 	if (redisServer === undefined) {
@@ -69,10 +81,9 @@ export function findQueueBinaries(): QueueBinaries {
 }
 
 /** Debian keeps the server binaries off PATH, one folder per major version: take the newest. */
-function findPostgresBin(): string | undefined {
+function findPostgresBin(debianRoot: string, searchPath: string): string | undefined {
 	const hasServer = (dir: string) =>
 		['initdb', 'postgres', 'createdb'].every((name) => existsSync(path.join(dir, name)));
-	const debianRoot = '/usr/lib/postgresql';
 	if (existsSync(debianRoot)) {
 		const versions = readdirSync(debianRoot)
 			.filter((name) => /^\d+(\.\d+)?$/.test(name))
@@ -82,7 +93,7 @@ function findPostgresBin(): string | undefined {
 			if (hasServer(dir)) return dir;
 		}
 	}
-	const initdb = onPath('initdb');
+	const initdb = onPath('initdb', searchPath);
 	if (initdb !== undefined) {
 		for (const dir of [path.dirname(initdb), path.dirname(realPath(initdb))])
 			if (hasServer(dir)) return dir;
@@ -90,8 +101,8 @@ function findPostgresBin(): string | undefined {
 	return undefined;
 }
 
-function onPath(name: string): string | undefined {
-	for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+function onPath(name: string, searchPath: string): string | undefined {
+	for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
 		const candidate = path.join(dir, name);
 		if (existsSync(candidate)) return candidate;
 	}
