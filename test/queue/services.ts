@@ -226,7 +226,9 @@ export interface RedisServer extends ServiceProcess {
 }
 
 /** redis-server on a free 127.0.0.1 port, nothing written to disk (no RDB, no AOF). */
-export async function startRedis(binaries: QueueBinaries, workDir: string): Promise<RedisServer> {
+export async function startRedis(binaries: QueueBinaries): Promise<RedisServer> {
+	// Its working folder, though it should write nothing there.
+	const workDir = mkdtempSync(path.join(tmpdir(), 'pb-queue-redis-'));
 	const port = await freePort();
 	const service = spawnService({
 		name: 'redis-server',
@@ -251,8 +253,22 @@ export async function startRedis(binaries: QueueBinaries, workDir: string): Prom
 		cwd: workDir,
 		stopSignal: 'SIGTERM',
 	});
-	await waitUntil(service, () => redisAnswersPing(port));
-	return { ...service, host: '127.0.0.1' };
+	try {
+		await waitUntil(service, () => redisAnswersPing(port));
+	} catch (error) {
+		rmSync(workDir, { recursive: true, force: true });
+		throw error;
+	}
+	let removing: Promise<void> | undefined;
+	return {
+		...service,
+		host: '127.0.0.1',
+		stop: () =>
+			(removing ??= (async () => {
+				await service.stop();
+				rmSync(workDir, { recursive: true, force: true });
+			})()),
+	};
 }
 
 async function redisAnswersPing(port: number): Promise<boolean> {
