@@ -215,6 +215,12 @@ export interface N8nInstance {
 	 * "Editor is now accessible via".
 	 */
 	startServer(options?: ServerOptions): Promise<N8nServer>;
+	/**
+	 * Starts `n8n worker` (queue mode: give the instance EXECUTIONS_MODE=queue and the Redis
+	 * settings) with its own task-runner broker port and its health server on a free 127.0.0.1
+	 * port; resolves once `/healthz/readiness` answers 200 (database and Redis connected).
+	 */
+	startWorker(options?: WorkerOptions): Promise<N8nServer>;
 	/** Everything n8n printed (each command's stdout and stderr) and every file it stored under the user folder. */
 	allPrintedAndStored(): PrintedOrStored[];
 	/** The sources in allPrintedAndStored() that contain `secret` as bytes. */
@@ -228,6 +234,18 @@ export interface ServerOptions {
 	port?: number;
 	/** Sees everything n8n prints, as it prints it. */
 	onOutput?: (chunk: string) => void;
+	/** Environment for this process only, on top of the instance's (e.g. queue mode settings). */
+	env?: Record<string, string>;
+}
+
+export interface WorkerOptions {
+	timeoutMs?: number;
+	/** `n8n worker --concurrency=<n>`: jobs run at once (n8n's default: 10). */
+	concurrency?: number;
+	/** Sees everything the worker prints, as it prints it. */
+	onOutput?: (chunk: string) => void;
+	/** Environment for this worker only, on top of the instance's. */
+	env?: Record<string, string>;
 }
 
 export interface N8nServer {
@@ -568,6 +586,7 @@ class LocalN8n implements N8nInstance {
 			port,
 			options.timeoutMs ?? COMMAND_TIMEOUT_MS,
 			options.onOutput,
+			options.env,
 		);
 		let stopped: Promise<CommandResult> | undefined;
 		const stop = (): Promise<CommandResult> => {
@@ -585,6 +604,22 @@ class LocalN8n implements N8nInstance {
 			exited: server.exited,
 			output: () => server.output(),
 			stop,
+		};
+		this.servers.add(handle);
+		return handle;
+	}
+
+	async startWorker(options: WorkerOptions = {}): Promise<N8nServer> {
+		const worker = await startN8nWorker(this, options);
+		let stopped: Promise<CommandResult> | undefined;
+		const handle: N8nServer = {
+			...worker,
+			stop: () =>
+				(stopped ??= worker.stop().then((result) => {
+					this.servers.delete(handle);
+					this.commands.push(result);
+					return result;
+				})),
 		};
 		this.servers.add(handle);
 		return handle;
@@ -656,6 +691,7 @@ async function startN8nServer(
 	port: number,
 	timeoutMs: number,
 	onOutput: (chunk: string) => void = () => undefined,
+	processEnv: Record<string, string> = {},
 ): Promise<N8nServer> {
 	const started = Date.now();
 	const args = [instance.n8nBinary, 'start'];
@@ -667,6 +703,7 @@ async function startN8nServer(
 		N8N_PROTOCOL: 'http',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
+		...processEnv,
 	};
 	const child = spawn(instance.nodeBinary, args, {
 		cwd: instance.workDir,
@@ -791,6 +828,136 @@ function oneLine(text: string, length: number): string {
 function lastLine(text: string): string {
 	const lines = text.split('\n').filter((line) => line.trim() !== '');
 	return oneLine(lines[lines.length - 1] ?? '', 200);
+}
+
+// ---------------------------------------------------------------- n8n worker (queue mode)
+
+/**
+ * `n8n worker`: takes executions from the Redis queue. Its own task-runner broker port (two n8n
+ * processes on one machine cannot share one) and its health server on 127.0.0.1; ready once
+ * `/healthz/readiness` answers 200, which n8n does when the database and Redis are connected.
+ */
+async function startN8nWorker(instance: LocalN8n, options: WorkerOptions): Promise<N8nServer> {
+	const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
+	const port = await freePort();
+	const args = [instance.n8nBinary, 'worker'];
+	if (options.concurrency !== undefined) args.push(`--concurrency=${options.concurrency}`);
+	const child = spawnN8n(
+		instance,
+		args,
+		{
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(port),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			...options.env,
+		},
+		options.onOutput,
+	);
+	const url = `http://127.0.0.1:${port}`;
+	const started = Date.now();
+	while (Date.now() - started < timeoutMs) {
+		if (child.exitInfo() !== undefined) {
+			const { stdout, stderr } = child.output();
+			throw new Error(
+				`n8n worker exited early (${await child.exited}):\n${tail(stdout)}\n${tail(stderr)}`,
+			);
+		}
+		try {
+			const response = await fetch(`${url}/healthz/readiness`, {
+				signal: AbortSignal.timeout(2_000),
+			});
+			await response.text();
+			if (response.status === 200)
+				return {
+					url,
+					port,
+					pid: child.pid,
+					exited: child.exited,
+					output: child.output,
+					stop: child.stop,
+				};
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	await child.stop();
+	const { stdout, stderr } = child.output();
+	throw new Error(
+		`n8n worker did not become ready within ${timeoutMs} ms:\n${tail(stdout)}\n${tail(stderr)}`,
+	);
+}
+
+interface SpawnedN8n {
+	pid: number;
+	exited: Promise<string>;
+	exitInfo(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+	output(): { stdout: string; stderr: string };
+	/** SIGTERM to the group, SIGKILL after 20 s, then SIGKILL to whatever is left in the group. */
+	stop(): Promise<CommandResult>;
+}
+
+/** A long-running n8n command (worker…) in its own process group, stopped by its process id. */
+function spawnN8n(
+	instance: LocalN8n,
+	args: string[],
+	processEnv: Record<string, string>,
+	onOutput: (chunk: string) => void = () => undefined,
+): SpawnedN8n {
+	const started = Date.now();
+	const child = spawn(instance.nodeBinary, args, {
+		cwd: instance.workDir,
+		env: { ...instance.env, ...processEnv },
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	if (child.pid === undefined) throw new Error(`could not start n8n ${args.slice(1).join(' ')}`);
+	const pid = child.pid;
+	let stdout = '';
+	let stderr = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		stdout += chunk;
+		onOutput(chunk);
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		stderr += chunk;
+		onOutput(chunk);
+	});
+	let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => resolve((exitInfo = { code, signal }))),
+	);
+	let stopped: Promise<CommandResult> | undefined;
+	const stop = (): Promise<CommandResult> =>
+		(stopped ??= (async () => {
+			if (exitInfo === undefined) {
+				killGroup(pid, 'SIGTERM');
+				const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 20_000);
+				await exited;
+				clearTimeout(timer);
+			}
+			killGroup(pid, 'SIGKILL');
+			const info = exitInfo ?? (await exited);
+			return {
+				args,
+				exitCode: info.code,
+				signal: info.signal,
+				timedOut: false,
+				stdout,
+				stderr,
+				durationMs: Date.now() - started,
+			};
+		})());
+	return {
+		pid,
+		exited: exited.then(
+			({ code, signal }) => `n8n ${args.slice(1).join(' ')} exited (${code ?? signal})`,
+		),
+		exitInfo: () => exitInfo,
+		output: () => ({ stdout, stderr }),
+		stop,
+	};
 }
 
 // ---------------------------------------------------------------- workflows
