@@ -1074,7 +1074,7 @@ describe("the credential's Test button (POST /ping), through n8n's REST API", ()
 			email: 'owner@example.com',
 			firstName: 'E2E',
 			lastName: 'Owner',
-			password: `E2e-${randomBytes(9).toString('base64url')}`,
+			password: `E2e-${randomBytes(9).toString('base64url')}-7`,
 		});
 		expect(setup.status).toBe(200);
 		await testSaved(CREDENTIALS.standIn.id);
