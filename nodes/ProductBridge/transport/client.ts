@@ -171,6 +171,7 @@ export class ProductBridgeClient {
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
+			if (result === undefined) throw this.stoppedFor(unknownOutcome());
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
 				mayHaveActed ||= decision.mayHaveActed;
@@ -256,12 +257,15 @@ export class ProductBridgeClient {
 		return this.context.getExecutionCancelSignal()?.aborted === true;
 	}
 
-	/** One request within the window: the answer read, or the network failure. */
-	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange> {
+	/**
+	 * One request within the window: the answer read, or the network failure; undefined when the
+	 * run stopped while this request waited for its turn.
+	 */
+	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
 		const slot = await this.window.acquire();
 		let signal: Signal = 'neutral';
 		try {
-			if (this.stopped) throw this.stopped;
+			if (this.stopped) return undefined;
 			const result = await this.attempt(endpoint, payload);
 			if ('networkCode' in result) {
 				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
