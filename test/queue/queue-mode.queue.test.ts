@@ -36,6 +36,17 @@ import type {
 import { findQueueBinaries, startPostgres, startRedis } from './services.ts';
 import type { PostgresCluster, RedisServer } from './services.ts';
 
+
+/** Every Delete item has the same keys (email and name null when nothing looked the user up). */
+const deleteItem = (user_id: string, status: 'deleted' | 'not_found') => ({
+	user_id,
+	email: null,
+	name: null,
+	status,
+	deleted: status === 'deleted',
+	confirmed_on_retry: false,
+	note: null,
+});
 const WORKFLOWS_DIR = path.join(REPO_ROOT, 'test', 'queue', 'workflows');
 
 /** `pb_` + 43 URL-safe characters, fresh for every run. */
@@ -438,9 +449,8 @@ describe('3. a worker killed (SIGKILL) half way through 1,000 deletions', () => 
 			const sent = ids.all[index];
 			expect(item.json.user_id).toBe(sent);
 			if (!linked.has(sent))
-				expect(item.json).toEqual({ user_id: sent, status: 'not_found', deleted: false });
-			else if (deletedByReRun.has(sent))
-				expect(item.json).toEqual({ user_id: sent, status: 'deleted', deleted: true });
+				expect(item.json).toEqual(deleteItem(sent, 'not_found'));
+			else if (deletedByReRun.has(sent)) expect(item.json).toEqual(deleteItem(sent, 'deleted'));
 			// Removed by the killed worker: ProductBridge now answers 404. (A status for outcomes
 			// the node cannot tell apart, 'deleted_or_not_found', may replace 'not_found' here.)
 			else expect(['not_found', 'deleted_or_not_found']).toContain(item.json.status);
@@ -574,7 +584,7 @@ describe("4. the editor in queue mode: the credential's Test button and Execute 
 		expect(execution.status).toBe('success');
 		const items = execution.runData.Get?.[0]?.data?.main?.[0] ?? [];
 		expect(items.map((item) => [pairedIndex(item), item.json.user_id, item.json.status])).toEqual([
-			[0, LINKED, undefined],
+			[0, LINKED, 'found'],
 			[1, UNKNOWN, 'not_found'],
 		]);
 		expect(items[0].json).toMatchObject({
@@ -733,9 +743,7 @@ function expectItemsAccountedFor(runData: RunData, ids: Ids, expected: { failed:
 	for (const item of success) {
 		const sent = sentBy(item);
 		expect(item.json).toEqual(
-			linked.has(sent)
-				? { user_id: sent, status: 'deleted', deleted: true }
-				: { user_id: sent, status: 'not_found', deleted: false },
+			linked.has(sent) ? deleteItem(sent, 'deleted') : deleteItem(sent, 'not_found'),
 		);
 	}
 	expect(failed.map((item) => sentBy(item)).sort()).toEqual([...expected.failed].sort());
