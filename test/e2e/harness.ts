@@ -694,9 +694,7 @@ async function startN8nServer(
 	processEnv: Record<string, string> = {},
 ): Promise<N8nServer> {
 	const started = Date.now();
-	const args = [instance.n8nBinary, 'start'];
-	const serverEnv = {
-		...instance.env,
+	const serverVariables = {
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
@@ -705,52 +703,13 @@ async function startN8nServer(
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		...processEnv,
 	};
-	const child = spawn(instance.nodeBinary, args, {
-		cwd: instance.workDir,
-		env: serverEnv,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	if (child.pid === undefined) throw new Error('could not start n8n');
-	const pid = child.pid;
-	let stdout = '';
-	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		stdout += chunk;
-		onOutput(chunk);
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		stderr += chunk;
-		onOutput(chunk);
-	});
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-		child.once('exit', (code, signal) => resolve({ code, signal })),
-	);
-	const exitedWhy = exited.then(({ code, signal }) => `n8n exited (${code ?? signal})`);
-	let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-	void exited.then((info) => (exitInfo = info));
-	const url = `http://127.0.0.1:${port}`;
-
-	const stop = async (): Promise<CommandResult> => {
-		if (exitInfo === undefined) {
-			killGroup(pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 20_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		// Whatever n8n left behind in its group (a task runner) goes with it.
-		killGroup(pid, 'SIGKILL');
-		const info = exitInfo ?? (await exited);
-		return {
-			args,
-			exitCode: info.code,
-			signal: info.signal,
-			timedOut: false,
-			stdout,
-			stderr,
-			durationMs: Date.now() - started,
-		};
+	const child = spawnN8n(instance, [instance.n8nBinary, 'start'], serverVariables, onOutput);
+	const { pid, stop } = child;
+	const printed = () => {
+		const { stdout, stderr } = child.output();
+		return `${stdout}\n${stderr}`;
 	};
+	const url = `http://127.0.0.1:${port}`;
 
 	// Ready means both of these (n8n 1.123.81 and 2.41.1 alike):
 	// - GET /rest/login is answered by n8n's AuthController (JSON, 401 without a cookie). n8n
@@ -763,10 +722,12 @@ async function startN8nServer(
 	// - n8n printed "Editor is now accessible via:", which `n8n start` logs once server.start()
 	//   has finished and the published workflows are activated. It is logged at info level to the
 	//   console, so it is only waited for when the server's log settings print it.
-	const expectEditorLine = printsInfoToConsole(serverEnv);
+	const expectEditorLine = printsInfoToConsole({ ...instance.env, ...serverVariables });
 	let probe = 'no answer yet';
 	while (Date.now() - started < timeoutMs) {
+		const exitInfo = child.exitInfo();
 		if (exitInfo !== undefined) {
+			const { stdout, stderr } = child.output();
 			throw new Error(
 				`n8n start exited early (${exitInfo.code ?? exitInfo.signal}):\n${tail(stdout)}\n${tail(stderr)}`,
 			);
@@ -782,20 +743,21 @@ async function startN8nServer(
 		} catch (error) {
 			probe = `GET /rest/login: ${describeFetchError(error)}`;
 		}
-		const editorLine = !expectEditorLine || `${stdout}\n${stderr}`.includes(EDITOR_ACCESSIBLE);
+		const editorLine = !expectEditorLine || printed().includes(EDITOR_ACCESSIBLE);
 		if (routesReady && editorLine) {
-			return { url, port, pid, exited: exitedWhy, output: () => ({ stdout, stderr }), stop };
+			return { url, port, pid, exited: child.exited, output: child.output, stop };
 		}
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 	// What was seen, before stop() makes n8n print its shutdown lines.
-	const printed = `${stdout}\n${stderr}`;
-	const editorState = printed.includes(EDITOR_ACCESSIBLE)
+	const seenOutput = printed();
+	const { stdout, stderr } = child.output();
+	const editorState = seenOutput.includes(EDITOR_ACCESSIBLE)
 		? 'printed'
 		: expectEditorLine
 			? 'not printed'
 			: 'not expected (log settings)';
-	const seen = `Last probe: ${probe}; "${EDITOR_ACCESSIBLE}" ${editorState}; last line printed: ${JSON.stringify(lastLine(printed))}`;
+	const seen = `Last probe: ${probe}; "${EDITOR_ACCESSIBLE}" ${editorState}; last line printed: ${JSON.stringify(lastLine(seenOutput))}`;
 	await stop();
 	throw new Error(
 		`n8n start did not become ready within ${timeoutMs} ms. ${seen}\n${tail(stdout)}\n${tail(stderr)}`,
@@ -898,7 +860,7 @@ interface SpawnedN8n {
 	stop(): Promise<CommandResult>;
 }
 
-/** A long-running n8n command (worker…) in its own process group, stopped by its process id. */
+/** A long-running n8n command (start, worker) in its own process group, stopped by its process id. */
 function spawnN8n(
 	instance: LocalN8n,
 	args: string[],
