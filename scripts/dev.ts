@@ -21,6 +21,7 @@ import {
 	prepareN8n,
 	REPO_ROOT,
 	rewriteWorkflow,
+	waitForWebhook,
 } from '../test/e2e/harness.ts';
 import type { CredentialImport, N8nInstance, WorkflowJson } from '../test/e2e/harness.ts';
 import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../test/standin/server.ts';
@@ -179,7 +180,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 		try {
 			log('creating the owner account (POST /rest/owner/setup)');
 			await setUpOwner(server.url);
-			await waitForWebhook(`${server.url}/webhook/${HR_WEBHOOK_PATH}`);
+			await waitForWebhook(`${server.url}/webhook/${HR_WEBHOOK_PATH}`, START_TIMEOUT_MS);
 			step();
 		} catch (error) {
 			await server.stop();
@@ -249,23 +250,6 @@ async function setUpOwner(url: string): Promise<void> {
 		throw new Error(
 			`owner setup failed: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`,
 		);
-}
-
-/**
- * n8n answers its REST API before it has registered the published workflows' webhooks; a call
- * without the secret header gets 404 (or 503 while starting) until then, 403 after.
- */
-async function waitForWebhook(url: string): Promise<void> {
-	const started = Date.now();
-	while (Date.now() - started < START_TIMEOUT_MS) {
-		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-		await response.text();
-		// Only the header-auth refusal proves the webhook is registered: while n8n is still
-		// starting it can answer 404 or 503.
-		if (response.status === 403) return;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`n8n did not register the webhook ${url} within ${START_TIMEOUT_MS / 1000} s`);
 }
 
 function tail(text: string, lines = 30): string {

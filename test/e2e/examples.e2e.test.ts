@@ -25,6 +25,7 @@ import {
 	prepareN8n,
 	REPO_ROOT,
 	rewriteWorkflow,
+	waitForWebhook,
 } from './harness.ts';
 import type {
 	ExecuteResult,
@@ -447,21 +448,6 @@ describe('examples/hr-offboarding.json: published, called over HTTP', () => {
 		expectKeyNowhere();
 	});
 });
-
-/** Until n8n knows the webhook: a call without the secret header then gets 403, not 404. */
-async function waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
-	const started = Date.now();
-	for (;;) {
-		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-		await response.text();
-		// Only the header-auth refusal proves the webhook is registered: while n8n is still
-		// starting it can answer 404 or 503.
-		if (response.status === 403) return;
-		if (Date.now() - started > timeoutMs)
-			throw new Error(`the webhook ${url} was not registered within ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 // A chat model asked to remove people: it calls the tool once per email in the user's message.
 const EMAIL_ANYWHERE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;

@@ -922,6 +922,23 @@ function spawnN8n(
 	};
 }
 
+/**
+ * Waits until n8n has registered a published webhook that requires a secret header: a call
+ * without it then gets 403. Only that refusal proves it: while n8n is still starting it can
+ * answer 404 or 503, and it answers its REST API before the webhooks are in.
+ */
+export async function waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
+	const started = Date.now();
+	for (;;) {
+		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+		await response.text();
+		if (response.status === 403) return;
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 // ---------------------------------------------------------------- workflows
 
 /** Reads test/e2e/workflows/<name>.json (or an absolute path). */

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 
 import { DEMO_USERS, startStandIn } from '../standin/server.ts';
 import type { CallRecord, SeedUser, StandIn } from '../standin/server.ts';
+import { deleteItem, NO_USER } from '../support/outputs.ts';
 import { loadWorkflow, outputItems, pairedIndex, prepareN8n, rewriteWorkflow } from './harness.ts';
 import type {
 	CommandResult,
@@ -57,18 +58,6 @@ const MEMBERS: Person[] = Array.from({ length: 8 }, (_, index) => {
 });
 const member = (email: string) => MEMBERS.find((seed) => seed.email === email);
 
-/** Every Get item has the user object's documented fields, null where unknown. */
-const NO_USER: JsonObject = {
-	id: null,
-	user_id: null,
-	email: null,
-	name: null,
-	avatar_url: null,
-	portal_role: null,
-	company_name: null,
-	customer_status: null,
-	created_at: null,
-};
 
 /** Get's item for a demo user: the user object exactly as the stand-in's /users/retrieve returns it. */
 const asRetrieved = (user: Person): JsonObject => ({
@@ -85,25 +74,13 @@ const getNotFound = (identifier: { user_id: string } | { email: string }): JsonO
 	status: 'not_found',
 });
 
-/** Every Delete item has these keys; email and name are null when the node knows none. */
-const deleteItem = (fields: JsonObject, status: string): JsonObject => ({
-	user_id: null,
-	email: null,
-	name: null,
-	...fields,
-	status,
-	deleted: status === 'deleted',
-	confirmed_on_retry: false,
-	note: null,
-});
-
 /** Delete's output for a user it looked up. */
-const audit = (user: Person, status: string): JsonObject =>
-	deleteItem({ user_id: user.user_id, email: user.email, name: user.name }, status);
+const audit = (user: Person, status: string) =>
+	deleteItem({ user_id: user.user_id, email: user.email, name: user.name, status });
 
 /** Delete's output for an identifier nobody has. */
-const deleteNotFound = (identifier: { user_id: string } | { email: string }): JsonObject =>
-	deleteItem(identifier, 'not_found');
+const deleteNotFound = (identifier: { user_id: string } | { email: string }) =>
+	deleteItem({ ...identifier, status: 'not_found' });
 
 // ---------------------------------------------------------------- set-up
 

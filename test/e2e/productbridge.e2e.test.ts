@@ -16,6 +16,7 @@ import path from 'node:path';
 
 import { DEMO_USERS, startStandIn } from '../standin/server.ts';
 import type { CallRecord, StandIn } from '../standin/server.ts';
+import { deleteItem } from '../support/outputs.ts';
 import { startFakeOpenAi } from './fake-openai.ts';
 import type { FakeOpenAi } from './fake-openai.ts';
 import {
@@ -247,18 +248,8 @@ function itKeepsTheKeySecret(): void {
 	});
 }
 
-/** Every Delete item has the same keys, in this order; email and name are null when not looked up. */
-const deleteItem = (userId: string, status: string, deleted: boolean | null): JsonObject => ({
-	user_id: userId,
-	email: null,
-	name: null,
-	status,
-	deleted,
-	confirmed_on_retry: false,
-	note: null,
-});
-const deleted = (userId: string): JsonObject => deleteItem(userId, 'deleted', true);
-const notFound = (userId: string): JsonObject => deleteItem(userId, 'not_found', false);
+const deleted = (userId: string) => deleteItem({ user_id: userId, status: 'deleted' });
+const notFound = (userId: string) => deleteItem({ user_id: userId, status: 'not_found' });
 
 // ---------------------------------------------------------------- scenarios
 
@@ -856,7 +847,7 @@ describe('answers lost on the way back (workflow connection-lost)', () => {
 		const out = outputItems(result.runData, 'Delete by user ID');
 		expect(jsonOf(out)).toEqual([
 			{
-				...deleteItem(STRANGER_1, 'deleted_or_not_found', null),
+				...deleteItem({ user_id: STRANGER_1, status: 'deleted_or_not_found' }),
 				note: expect.stringMatching(
 					/^The answer to the first delete request was lost .*This run may or may not have removed them/,
 				),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { loadPackage, runNode } from '../support/engine.ts';
+import { deleteItem } from '../support/outputs.ts';
 import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
 import { startStandIn } from '../standin/server.ts';
 import type { StandIn } from '../standin/server.ts';
@@ -64,19 +65,8 @@ async function runDelete(run: DeleteRun): Promise<EngineRun> {
 	return result;
 }
 
-/** Every Delete item has the same keys, so a run lines up as rows of an audit sheet. */
-const deleteItem = (user_id: string, status: string, extra: IDataObject = {}) => ({
-	user_id,
-	email: null,
-	name: null,
-	status,
-	deleted: status === 'deleted' ? true : status === 'deleted_or_not_found' ? null : false,
-	confirmed_on_retry: false,
-	note: null,
-	...extra,
-});
-const deletedItem = (user_id: string) => deleteItem(user_id, 'deleted');
-const notFoundItem = (user_id: string) => deleteItem(user_id, 'not_found');
+const deletedItem = (user_id: string) => deleteItem({ user_id, status: 'deleted' });
+const notFoundItem = (user_id: string) => deleteItem({ user_id, status: 'not_found' });
 
 const host = () => new URL(standIn.url).host;
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
@@ -376,7 +366,7 @@ describe('a mixed batch', () => {
 		const expectedStatus = { linked: 'deleted', stranger: 'not_found', duplicate: 'deleted' } as const;
 		const succeeded = items.filter((item) => item.kind !== 'invalid');
 		expect(json(run.outputs[0])).toEqual(
-			succeeded.map((item) => deleteItem(item.user_id, expectedStatus[item.kind as keyof typeof expectedStatus])),
+			succeeded.map((item) => deleteItem({ user_id: item.user_id, status: expectedStatus[item.kind as keyof typeof expectedStatus] })),
 		);
 		expect(pairing(run.outputs[0])).toEqual(succeeded.map((item) => ({ item: item.row })));
 		expect(json(run.outputs[1]).map((item) => item.row)).toEqual(
@@ -430,7 +420,7 @@ describe('riding a rate limit and flaky connections', () => {
 		// Nothing looked Ada up first, so "not found" on the retry cannot tell "we removed her" from
 		// "she was never linked".
 		expect(json(run.outputs[0])).toEqual([
-			deleteItem(ADA, 'deleted_or_not_found', { note: expect.stringContaining('may or may not have removed them') }),
+			deleteItem({ user_id: ADA, status: 'deleted_or_not_found', note: expect.stringContaining('may or may not have removed them') }),
 		]);
 	});
 
@@ -462,7 +452,11 @@ describe('an answer that comes too late', () => {
 		const run = await pending;
 
 		expect(json(run.outputs[0])).toEqual([
-			deleteItem(GRACE, 'deleted_or_not_found', { note: expect.stringContaining('answer to the first delete request was lost') }),
+			deleteItem({
+				user_id: GRACE,
+				status: 'deleted_or_not_found',
+				note: expect.stringContaining('answer to the first delete request was lost'),
+			}),
 		]);
 		expect(standIn.stats().requests).toBe(2);
 	});

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { loadPackage, runNode } from '../support/engine.ts';
+import { deleteItem, NO_USER } from '../support/outputs.ts';
 import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
 import { startStandIn } from '../standin/server.ts';
 import type { SeedUser, StandIn } from '../standin/server.ts';
@@ -55,29 +56,6 @@ async function run(
 	expect(JSON.stringify(result.run)).not.toContain(API_KEY);
 	return result;
 }
-
-/** Every Get item carries the user object's documented fields, null where unknown. */
-const NO_USER = {
-	id: null,
-	user_id: null,
-	email: null,
-	name: null,
-	avatar_url: null,
-	portal_role: null,
-	company_name: null,
-	customer_status: null,
-	created_at: null,
-};
-/** Every Delete item has the same keys, so a run lines up as rows of an audit sheet. */
-const deleteItem = (fields: IDataObject) => ({
-	user_id: null,
-	email: null,
-	name: null,
-	deleted: fields.status === 'deleted',
-	confirmed_on_retry: false,
-	note: null,
-	...fields,
-});
 
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
 const paths = () => standIn.calls.map((call) => call.path.replace('/api/external/v1', ''));

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { startStandIn } from '../standin/server.ts';
+import { deleteItem } from '../support/outputs.ts';
 import type { StandIn } from '../standin/server.ts';
 import {
 	loadWorkflow,
@@ -24,6 +25,7 @@ import {
 	prepareN8n,
 	REPO_ROOT,
 	rewriteWorkflow,
+	waitForWebhook,
 } from '../e2e/harness.ts';
 import type {
 	JsonObject,
@@ -36,17 +38,6 @@ import type {
 import { findQueueBinaries, startPostgres, startRedis } from './services.ts';
 import type { PostgresCluster, RedisServer } from './services.ts';
 
-
-/** Every Delete item has the same keys (email and name null when nothing looked the user up). */
-const deleteItem = (user_id: string, status: 'deleted' | 'not_found') => ({
-	user_id,
-	email: null,
-	name: null,
-	status,
-	deleted: status === 'deleted',
-	confirmed_on_retry: false,
-	note: null,
-});
 const WORKFLOWS_DIR = path.join(REPO_ROOT, 'test', 'queue', 'workflows');
 
 /** `pb_` + 43 URL-safe characters, fresh for every run. */
@@ -449,8 +440,8 @@ describe('3. a worker killed (SIGKILL) half way through 1,000 deletions', () => 
 			const sent = ids.all[index];
 			expect(item.json.user_id).toBe(sent);
 			if (!linked.has(sent))
-				expect(item.json).toEqual(deleteItem(sent, 'not_found'));
-			else if (deletedByReRun.has(sent)) expect(item.json).toEqual(deleteItem(sent, 'deleted'));
+				expect(item.json).toEqual(deleteItem({ user_id: sent, status: 'not_found' }));
+			else if (deletedByReRun.has(sent)) expect(item.json).toEqual(deleteItem({ user_id: sent, status: 'deleted' }));
 			// Removed by the killed worker: ProductBridge now answers 404. (A status for outcomes
 			// the node cannot tell apart, 'deleted_or_not_found', may replace 'not_found' here.)
 			else expect(['not_found', 'deleted_or_not_found']).toContain(item.json.status);
@@ -743,7 +734,7 @@ function expectItemsAccountedFor(runData: RunData, ids: Ids, expected: { failed:
 	for (const item of success) {
 		const sent = sentBy(item);
 		expect(item.json).toEqual(
-			linked.has(sent) ? deleteItem(sent, 'deleted') : deleteItem(sent, 'not_found'),
+			linked.has(sent) ? deleteItem({ user_id: sent, status: 'deleted' }) : deleteItem({ user_id: sent, status: 'not_found' }),
 		);
 	}
 	expect(failed.map((item) => sentBy(item)).sort()).toEqual([...expected.failed].sort());
@@ -863,19 +854,6 @@ async function callWebhook(body: unknown, timeoutMs = 180_000): Promise<WebhookA
 		// not JSON: kept in text
 	}
 	return { status: response.status, json, text, ms: Date.now() - started };
-}
-
-/** Until n8n knows the webhook: a call without the secret header then gets 403, not 404. */
-async function waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
-	const started = Date.now();
-	for (;;) {
-		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-		await response.text();
-		if (response.status === 403) return;
-		if (Date.now() - started > timeoutMs)
-			throw new Error(`the webhook ${url} was not registered within ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
 }
 
 // ---------------------------------------------------------------- n8n's REST API, as the editor uses it

@@ -1,0 +1,38 @@
+/**
+ * The items the node promises, as every test layer expects them: one place for their shapes, so
+ * a change of shape is one change here.
+ */
+
+/** The documented fields of ProductBridge's user object: every Get item has them, null where unknown. */
+export const NO_USER = {
+	id: null,
+	user_id: null,
+	email: null,
+	name: null,
+	avatar_url: null,
+	portal_role: null,
+	company_name: null,
+	customer_status: null,
+	created_at: null,
+} as const;
+
+/**
+ * A Delete item: every one has the same keys, so a run lines up as rows of an audit sheet.
+ * `deleted` follows from `status` unless given; email and name are null when nothing looked the
+ * user up.
+ */
+export function deleteItem(
+	fields: { status: string } & Record<string, unknown>,
+): Record<string, unknown> {
+	const deleted =
+		fields.status === 'deleted' ? true : fields.status === 'deleted_or_not_found' ? null : false;
+	return {
+		user_id: null,
+		email: null,
+		name: null,
+		deleted,
+		confirmed_on_retry: false,
+		note: null,
+		...fields,
+	};
+}
