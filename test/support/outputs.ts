@@ -19,7 +19,7 @@ export const NO_USER = {
 /**
  * A Delete item: every one has the same keys, so a run lines up as rows of an audit sheet.
  * `deleted` follows from `status` unless given; email and name are null when nothing looked the
- * user up.
+ * user up. Keys in the node's order: the AI-tool tests compare items as JSON text.
  */
 export function deleteItem(
 	fields: { status: string } & Record<string, unknown>,
@@ -30,6 +30,7 @@ export function deleteItem(
 		user_id: null,
 		email: null,
 		name: null,
+		status: fields.status,
 		deleted,
 		confirmed_on_retry: false,
 		note: null,
