@@ -21,16 +21,16 @@ export const NO_USER = {
  * `deleted` follows from `status` unless given; email and name are null when nothing looked the
  * user up. Keys in the node's order: the AI-tool tests compare items as JSON text.
  */
-export function deleteItem(
-	fields: { status: string } & Record<string, unknown>,
-): Record<string, unknown> {
-	const deleted =
-		fields.status === 'deleted' ? true : fields.status === 'deleted_or_not_found' ? null : false;
+export function deleteItem({
+	status,
+	...fields
+}: { status: string } & Record<string, unknown>): Record<string, unknown> {
+	const deleted = status === 'deleted' ? true : status === 'deleted_or_not_found' ? null : false;
 	return {
 		user_id: null,
 		email: null,
 		name: null,
-		status: fields.status,
+		status,
 		deleted,
 		confirmed_on_retry: false,
 		note: null,
