@@ -3,7 +3,7 @@
  * and the node under test (this package's node, n8n's HTTP Request node doing the same call, or
  * a No Operation node as the baseline of what n8n itself costs).
  */
-import type { JsonObject, WorkflowJson, WorkflowNode } from '../test/e2e/harness.ts';
+import type { JsonObject, WorkflowJson, WorkflowNode } from '../tools/n8n.ts';
 
 export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benchmark)' };
 

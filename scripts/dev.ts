@@ -15,17 +15,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
-	loadWorkflow,
 	majorOf,
 	PACKAGE_NAME,
 	prepareN8n,
+	readWorkflowFile,
 	REPO_ROOT,
 	rewriteWorkflow,
 	waitForWebhook,
-} from '../test/e2e/harness.ts';
-import type { CredentialImport, N8nInstance, WorkflowJson } from '../test/e2e/harness.ts';
-import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../test/standin/server.ts';
-import type { StandIn } from '../test/standin/server.ts';
+} from '../tools/n8n.ts';
+import type { CredentialImport, N8nInstance, WorkflowJson } from '../tools/n8n.ts';
+import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../tools/standin/server.ts';
+import type { StandIn } from '../tools/standin/server.ts';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const DEFAULT_PORT = 5678;
@@ -89,7 +89,7 @@ export function loadExamples(dir = EXAMPLES_DIR): Record<string, WorkflowJson> {
 	for (const file of readdirSync(dir)
 		.filter((name) => name.endsWith('.json'))
 		.sort())
-		examples[file.replace(/\.json$/, '')] = loadWorkflow(path.join(dir, file));
+		examples[file.replace(/\.json$/, '')] = readWorkflowFile(path.join(dir, file));
 	return examples;
 }
 

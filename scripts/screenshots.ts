@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium, selectors } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { freePort, REPO_ROOT } from '../test/e2e/harness.ts';
+import { freePort, REPO_ROOT } from '../tools/n8n.ts';
 import { CREDENTIALS, PLAYGROUND_OWNER, startPlayground } from './dev.ts';
 import type { Playground } from './dev.ts';
 

@@ -4,8 +4,8 @@
  *
  *   1. `n8n-node lint` in strict mode: eslint.config.mjs must be n8n's default, unmodified, and
  *      nothing it lints may report a problem. It runs with ESLint's
- *      unstable_config_lookup_from_file flag, as `npm run lint` does, so test/, scripts/ and bench/
- *      meet their own config (see eslint.node-programs.mjs).
+ *      unstable_config_lookup_from_file flag, as `npm run lint` does, so tools/, test/, scripts/ and
+ *      bench/ meet their own config (see eslint.node-programs.mjs).
  *   2. `n8n-node cloud-support`: must say the package is eligible for n8n Cloud verification.
  *   3. The build and `npm pack`: the tarball holds dist/, package.json, README.md and LICENSE.md
  *      only, and every node and credential that package.json names.
@@ -80,7 +80,7 @@ const WORKFLOW_ESSENTIALS: Record<string, string[]> = {
 		'npm publish --provenance --access public --ignore-scripts=false',
 	],
 };
-/** Nested configs for test/, scripts/ and bench/ (ESLint 10's default lookup). */
+/** Nested configs for tools/, test/, scripts/ and bench/ (ESLint 10's default lookup). */
 const ESLINT_FLAGS = 'unstable_config_lookup_from_file';
 
 function run(command: string, args: string[], env: Record<string, string> = {}) {

@@ -278,7 +278,8 @@ class ProductBridgeStandIn implements StandIn {
 		const resets = this.random() < faults.resetRate;
 		const isSlow = this.random() < faults.slowRate;
 		// A fourth draw only when jitter is asked for, so the other faults' sequences stay as they were.
-		const jitter = faults.latencyJitterMs > 0 ? (this.random() * 2 - 1) * faults.latencyJitterMs : 0;
+		const jitter =
+			faults.latencyJitterMs > 0 ? (this.random() * 2 - 1) * faults.latencyJitterMs : 0;
 		const delayMs = isSlow ? faults.slowMs : Math.max(0, faults.latencyMs + jitter);
 		const override = takeOverride(faults, apiPath(request.path), request.userId);
 		if (override !== undefined) return { reply: overrideReply(override, request.rawBody), delayMs };
