@@ -44,11 +44,10 @@ function packageCopy(name: string): string {
 
 /** `node scripts/verify.ts <mode> <dir>`: one of verify's checks on its own. */
 function verifyAlone(mode: 'installed' | 'formatted', dir: string) {
-	const result = spawnSync(
-		process.execPath,
-		['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'scripts/verify.ts', mode, dir],
-		{ cwd: REPO_ROOT, encoding: 'utf8' },
-	);
+	const result = spawnSync(process.execPath, ['scripts/verify.ts', mode, dir], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+	});
 	return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

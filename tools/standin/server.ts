@@ -2,9 +2,6 @@
  * A local stand-in for the ProductBridge public API (`/api/external/v1/`), faithful to its
  * documented contract and FastAPI's error shapes, with fault injection and call recording for
  * tests, benchmarks and the playground. Loopback only; Node builtins only.
- *
- * Runs under Node's type stripping (via cli.ts) and under ts-jest (CommonJS), hence: erasable
- * syntax only, `.ts` import specifiers, no `import.meta`, no top-level await.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
