@@ -1,6 +1,6 @@
-// ESLint config for the repository's Node programs: the tests (test/), the developer scripts
-// (scripts/) and the benchmark (bench/). Each of those folders has an eslint.config.mjs that
-// re-exports this one, and `npm run lint` runs ESLint with the `unstable_config_lookup_from_file`
+// ESLint config for the repository's Node programs: the tools that run things (tools/), the tests
+// (test/), the developer scripts (scripts/) and the benchmark (bench/). Each of those folders has
+// an eslint.config.mjs that re-exports this one, and `npm run lint` runs ESLint with the `unstable_config_lookup_from_file`
 // flag (the default from ESLint 10 on), so every file is linted by the config nearest to it.
 //
 // The root eslint.config.mjs stays n8n's default, unmodified, as `n8n-node lint`'s strict mode and

@@ -12,10 +12,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { parseExecution, prepareN8n, REPO_ROOT } from '../test/e2e/harness.ts';
-import type { N8nInstance, OutputItem } from '../test/e2e/harness.ts';
-import { startStandIn } from '../test/standin/server.ts';
-import type { FaultsPatch, StandIn } from '../test/standin/server.ts';
+import { parseExecution, prepareN8n, REPO_ROOT } from '../tools/n8n.ts';
+import type { N8nInstance, OutputItem } from '../tools/n8n.ts';
+import { startStandIn } from '../tools/standin/server.ts';
+import type { FaultsPatch, StandIn } from '../tools/standin/server.ts';
 import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST } from './workflows.ts';
 import type { Target } from './workflows.ts';
 

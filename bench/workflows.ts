@@ -3,7 +3,7 @@
  * and the node under test (this package's node, n8n's HTTP Request node doing the same call, or
  * a No Operation node as the baseline of what n8n itself costs).
  */
-import type { JsonObject, WorkflowJson, WorkflowNode } from '../test/e2e/harness.ts';
+import type { JsonObject, WorkflowJson, WorkflowNode } from '../tools/n8n.ts';
 
 export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benchmark)' };
 
@@ -20,12 +20,23 @@ const UNDER_TEST = 'Under test';
 const ITEMS_CODE = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { user_id: \`\${String(i).padStart(8, '0')}-0000-4000-8000-\${String(i).padStart(12, '0')}\` } }));`;
 
-export function deletionWorkflow(id: string, count: number, target: Target, apiUrl: string): WorkflowJson {
+export function deletionWorkflow(
+	id: string,
+	count: number,
+	target: Target,
+	apiUrl: string,
+): WorkflowJson {
 	return {
 		id,
 		name: `Benchmark ${id}`,
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				name: 'Make items',
 				type: 'n8n-nodes-base.code',
@@ -73,7 +84,9 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 				? { authentication: 'predefinedCredentialType', nodeCredentialType: 'productBridgeApi' }
 				: { authentication: 'none' };
 		const body =
-			target.inlineKey === undefined ? [userId] : [{ name: 'api_key', value: target.inlineKey }, userId];
+			target.inlineKey === undefined
+				? [userId]
+				: [{ name: 'api_key', value: target.inlineKey }, userId];
 		const node: Omit<WorkflowNode, 'name' | 'position'> = {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
@@ -89,7 +102,9 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 			onError: 'continueRegularOutput',
 		};
 		// n8n's own answer to failures: re-run the node, at most 5 tries, at most 5 s apart.
-		return target.retryOnFail ? { ...node, retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : node;
+		return target.retryOnFail
+			? { ...node, retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 }
+			: node;
 	}
 	return { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
 }

@@ -15,17 +15,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
-	loadWorkflow,
 	majorOf,
 	PACKAGE_NAME,
 	prepareN8n,
+	readWorkflowFile,
 	REPO_ROOT,
 	rewriteWorkflow,
 	waitForWebhook,
-} from '../test/e2e/harness.ts';
-import type { CredentialImport, N8nInstance, WorkflowJson } from '../test/e2e/harness.ts';
-import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../test/standin/server.ts';
-import type { StandIn } from '../test/standin/server.ts';
+} from '../tools/n8n.ts';
+import type { CredentialImport, N8nInstance, N8nServer, WorkflowJson } from '../tools/n8n.ts';
+import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../tools/standin/server.ts';
+import type { StandIn } from '../tools/standin/server.ts';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const DEFAULT_PORT = 5678;
@@ -89,7 +89,7 @@ export function loadExamples(dir = EXAMPLES_DIR): Record<string, WorkflowJson> {
 	for (const file of readdirSync(dir)
 		.filter((name) => name.endsWith('.json'))
 		.sort())
-		examples[file.replace(/\.json$/, '')] = loadWorkflow(path.join(dir, file));
+		examples[file.replace(/\.json$/, '')] = readWorkflowFile(path.join(dir, file));
 	return examples;
 }
 
@@ -113,7 +113,6 @@ export async function assertPortFree(port: number): Promise<void> {
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
 	const port = options.port ?? DEFAULT_PORT;
 	const log = options.log ?? (() => undefined);
-	const step = (): void => options.signal?.throwIfAborted();
 	await assertPortFree(port);
 
 	const standIn = await startStandIn({ users: DEMO_USERS });
@@ -121,98 +120,129 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 	try {
 		log(`ProductBridge stand-in listening on ${standIn.url} (demo users, the demo key)`);
 		n8n = await prepareN8n({ log });
-		step();
-		const credentials: CredentialImport[] = [
-			{
-				...CREDENTIALS.productBridge,
-				type: 'productBridgeApi',
-				data: { apiKey: DEMO_API_KEY, baseUrl: standIn.url },
-			},
-			{
-				...CREDENTIALS.webhook,
-				type: 'httpHeaderAuth',
-				data: { name: WEBHOOK_HEADER.name, value: WEBHOOK_HEADER.value },
-			},
-		];
-		if (options.openAi !== undefined) {
-			credentials.push({
-				...CREDENTIALS.openAi,
-				type: 'openAiApi',
-				data: {
-					apiKey: options.openAi.apiKey,
-					...(options.openAi.baseUrl ? { url: options.openAi.baseUrl } : {}),
-				},
-			});
-		}
-		log('creating the credentials (n8n import:credentials)');
-		await checked(n8n.importCredential(credentials), 'import:credentials');
-		step();
-
-		const workflows = Object.values(loadExamples()).map((workflow) =>
-			rewriteWorkflow(options.openAi ? workflow : withoutCredential(workflow, 'openAiApi'), {
-				credentials: {
-					[PLACEHOLDERS.productBridge]: CREDENTIALS.productBridge,
-					[PLACEHOLDERS.webhook]: CREDENTIALS.webhook,
-					[PLACEHOLDERS.openAi]: CREDENTIALS.openAi,
-				},
-			}),
-		);
-		log(`importing ${workflows.length} example workflows (n8n import:workflow)`);
-		await checked(n8n.importWorkflow(workflows), 'import:workflow');
-		step();
-		log('publishing the HR offboarding webhook');
-		await checked(
-			n8n.run(
-				majorOf(n8n.version) === 1
-					? ['update:workflow', `--id=${HR_WORKFLOW_ID}`, '--active=true']
-					: ['publish:workflow', `--id=${HR_WORKFLOW_ID}`],
-			),
-			'publish:workflow',
-		);
-		step();
-
-		log(`starting n8n ${n8n.version} on http://127.0.0.1:${port}`);
-		const server = await n8n.startServer({
-			port,
-			timeoutMs: START_TIMEOUT_MS,
-			onOutput: options.verbose === true ? (chunk) => process.stderr.write(chunk) : undefined,
-		});
-		try {
-			log('creating the owner account (POST /rest/owner/setup)');
-			await setUpOwner(server.url);
-			await waitForWebhook(`${server.url}/webhook/${HR_WEBHOOK_PATH}`, START_TIMEOUT_MS);
-			step();
-		} catch (error) {
-			await server.stop();
-			throw error;
-		}
-		const instance = n8n;
-		let stopping: Promise<void> | undefined;
-		return {
-			editorUrl: server.url,
-			webhookUrl: `${server.url}/webhook/${HR_WEBHOOK_PATH}`,
-			n8n: instance,
-			standIn,
-			pid: server.pid,
-			workflows,
-			// An exit that nobody asked for; never resolves once stop() has begun.
-			crashed: server.exited.then((why) =>
-				stopping === undefined
-					? `${why}:\n${tail(`${server.output().stdout}\n${server.output().stderr}`)}`
-					: new Promise<string>(() => undefined),
-			),
-			stop: () =>
-				(stopping ??= (async () => {
-					await server.stop();
-					await standIn.close();
-					await instance.cleanup();
-				})()),
-		};
+		options.signal?.throwIfAborted();
+		const workflows = await importExamples(n8n, standIn, options);
+		const server = await startServing(n8n, port, options);
+		return asPlayground(server, n8n, standIn, workflows);
 	} catch (error) {
 		await n8n?.cleanup();
 		await standIn.close();
 		throw error;
 	}
+}
+
+/** The credentials the examples name, pointing at the stand-in; OpenAI's only when given. */
+function playgroundCredentials(standIn: StandIn, options: PlaygroundOptions): CredentialImport[] {
+	const credentials: CredentialImport[] = [
+		{
+			...CREDENTIALS.productBridge,
+			type: 'productBridgeApi',
+			data: { apiKey: DEMO_API_KEY, baseUrl: standIn.url },
+		},
+		{
+			...CREDENTIALS.webhook,
+			type: 'httpHeaderAuth',
+			data: { name: WEBHOOK_HEADER.name, value: WEBHOOK_HEADER.value },
+		},
+	];
+	if (options.openAi !== undefined) {
+		const { apiKey, baseUrl } = options.openAi;
+		credentials.push({
+			...CREDENTIALS.openAi,
+			type: 'openAiApi',
+			data: { apiKey, ...(baseUrl ? { url: baseUrl } : {}) },
+		});
+	}
+	return credentials;
+}
+
+/** Credentials, then examples/*.json with their placeholders filled, then the HR webhook published. */
+async function importExamples(
+	n8n: N8nInstance,
+	standIn: StandIn,
+	options: PlaygroundOptions,
+): Promise<WorkflowJson[]> {
+	const log = options.log ?? (() => undefined);
+	log('creating the credentials (n8n import:credentials)');
+	await checked(
+		n8n.importCredential(playgroundCredentials(standIn, options)),
+		'import:credentials',
+	);
+	options.signal?.throwIfAborted();
+	const workflows = Object.values(loadExamples()).map((workflow) =>
+		rewriteWorkflow(options.openAi ? workflow : withoutCredential(workflow, 'openAiApi'), {
+			credentials: {
+				[PLACEHOLDERS.productBridge]: CREDENTIALS.productBridge,
+				[PLACEHOLDERS.webhook]: CREDENTIALS.webhook,
+				[PLACEHOLDERS.openAi]: CREDENTIALS.openAi,
+			},
+		}),
+	);
+	log(`importing ${workflows.length} example workflows (n8n import:workflow)`);
+	await checked(n8n.importWorkflow(workflows), 'import:workflow');
+	options.signal?.throwIfAborted();
+	log('publishing the HR offboarding webhook');
+	const publish =
+		majorOf(n8n.version) === 1
+			? ['update:workflow', `--id=${HR_WORKFLOW_ID}`, '--active=true']
+			: ['publish:workflow', `--id=${HR_WORKFLOW_ID}`];
+	await checked(n8n.run(publish), 'publish:workflow');
+	options.signal?.throwIfAborted();
+	return workflows;
+}
+
+/** `n8n start`, its owner account, and the HR webhook registered; stopped again if any fails. */
+async function startServing(
+	n8n: N8nInstance,
+	port: number,
+	options: PlaygroundOptions,
+): Promise<N8nServer> {
+	const log = options.log ?? (() => undefined);
+	log(`starting n8n ${n8n.version} on http://127.0.0.1:${port}`);
+	const server = await n8n.startServer({
+		port,
+		timeoutMs: START_TIMEOUT_MS,
+		onOutput: options.verbose === true ? (chunk) => process.stderr.write(chunk) : undefined,
+	});
+	try {
+		log('creating the owner account (POST /rest/owner/setup)');
+		await setUpOwner(server.url);
+		await waitForWebhook(`${server.url}/webhook/${HR_WEBHOOK_PATH}`, START_TIMEOUT_MS);
+		options.signal?.throwIfAborted();
+		return server;
+	} catch (error) {
+		await server.stop();
+		throw error;
+	}
+}
+
+function asPlayground(
+	server: N8nServer,
+	n8n: N8nInstance,
+	standIn: StandIn,
+	workflows: WorkflowJson[],
+): Playground {
+	let stopping: Promise<void> | undefined;
+	return {
+		editorUrl: server.url,
+		webhookUrl: `${server.url}/webhook/${HR_WEBHOOK_PATH}`,
+		n8n,
+		standIn,
+		pid: server.pid,
+		workflows,
+		// An exit that nobody asked for; never resolves once stop() has begun.
+		crashed: server.exited.then((why) =>
+			stopping === undefined
+				? `${why}:\n${tail(`${server.output().stdout}\n${server.output().stderr}`)}`
+				: new Promise<string>(() => undefined),
+		),
+		stop: () =>
+			(stopping ??= (async () => {
+				await server.stop();
+				await standIn.close();
+				await n8n.cleanup();
+			})()),
+	};
 }
 
 /** The AI example without a model: the person picks their own chat model credential. */

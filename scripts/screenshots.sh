@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 ensure_dev_dependencies
-exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/screenshots.ts "$@"
+exec node scripts/screenshots.ts "$@"

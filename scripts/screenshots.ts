@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium, selectors } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { freePort, REPO_ROOT } from '../test/e2e/harness.ts';
+import { freePort, REPO_ROOT } from '../tools/n8n.ts';
 import { CREDENTIALS, PLAYGROUND_OWNER, startPlayground } from './dev.ts';
 import type { Playground } from './dev.ts';
 
@@ -49,7 +49,14 @@ headless Chromium and writes workflow-canvas.png, node-parameters.png and creden
   --chromium P  the browser (default $CHROMIUM_PATH or /usr/bin/chromium)
 `;
 
-async function main(): Promise<void> {
+interface ScreenshotOptions {
+	port: number | undefined;
+	outDir: string;
+	browserPath: string;
+}
+
+/** The command line, checked; undefined after --help. */
+function readOptions(): ScreenshotOptions | undefined {
 	const { values } = parseArgs({
 		args: process.argv.slice(2),
 		options: {
@@ -62,7 +69,7 @@ async function main(): Promise<void> {
 	});
 	if (values.help) {
 		process.stdout.write(USAGE);
-		return;
+		return undefined;
 	}
 	const browserPath = values.chromium ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 	if (!existsSync(browserPath)) {
@@ -70,19 +77,21 @@ async function main(): Promise<void> {
 			`no Chromium at ${browserPath}. On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y chromium\n(or point --chromium / CHROMIUM_PATH at another Chromium or Chrome)`,
 		);
 	}
-	const outDir = path.resolve(values.out ?? IMAGES_DIR);
-	mkdirSync(outDir, { recursive: true });
+	const port = values.port === undefined ? undefined : Number(values.port);
+	return { port, outDir: path.resolve(values.out ?? IMAGES_DIR), browserPath };
+}
+
+async function main(): Promise<void> {
+	const options = readOptions();
+	if (options === undefined) return;
+	mkdirSync(options.outDir, { recursive: true });
 	const started = Date.now();
 	const log = (line: string): void => {
 		process.stderr.write(
 			`[screenshots ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`,
 		);
 	};
-
-	const playground = await startPlayground({
-		port: values.port === undefined ? await freePort() : Number(values.port),
-		log,
-	});
+	const playground = await startPlayground({ port: options.port ?? (await freePort()), log });
 	const profile = mkdtempSync(path.join(tmpdir(), 'pb-chromium-'));
 	let context: BrowserContext | undefined;
 	const stopAll = async (): Promise<void> => {
@@ -92,59 +101,71 @@ async function main(): Promise<void> {
 	};
 	process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 	try {
-		log(`n8n ${playground.n8n.version} is up at ${playground.editorUrl}; starting ${browserPath}`);
-		selectors.setTestIdAttribute('data-test-id');
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: browserPath,
-			headless: true,
-			args: CHROMIUM_ARGS,
-			viewport: VIEWPORT,
-			deviceScaleFactor: 1,
-			locale: 'en-US',
-			timezoneId: 'UTC',
-			colorScheme: 'light',
-		});
-		context.setDefaultTimeout(STEP_TIMEOUT_MS);
+		const { version } = playground.n8n;
+		log(`n8n ${version} is up at ${playground.editorUrl}; starting ${options.browserPath}`);
+		context = await openBrowser(profile, options.browserPath);
 		const page = context.pages()[0] ?? (await context.newPage());
 		await logIn(page, playground);
-
-		log('workflow-canvas.png: running the bulk cleanup example');
-		await runBulkCleanup(page, playground);
-		await settle(page);
-		await page.screenshot({ path: path.join(outDir, 'workflow-canvas.png') });
-
-		log(`node-parameters.png: opening "${NODE_IN_FOCUS}"`);
-		await page
-			.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_IN_FOCUS}"]`)
-			.dblclick();
-		await page.getByTestId('ndv').waitFor();
-		await page.getByTestId('node-parameters').waitFor();
-		await page.getByTestId('output-panel').getByText('Success Branch').waitFor();
-		await settle(page);
-		await page.screenshot({ path: path.join(outDir, 'node-parameters.png') });
-		await page.keyboard.press('Escape');
-
-		log('credential-test.png: opening the ProductBridge credential');
-		await page.goto(`${playground.editorUrl}/home/credentials`);
-		await page
-			.getByTestId('resources-list-item')
-			.filter({ hasText: CREDENTIALS.productBridge.name })
-			.click();
-		await page.getByTestId('editCredential-modal').waitFor();
-		// n8n tests a saved credential when its dialog opens: that is the stand-in's POST /ping.
-		await page.getByTestId('credentials-config-container-test-success').waitFor();
-		await settle(page);
-		await page.screenshot({ path: path.join(outDir, 'credential-test.png') });
-
-		const pings = playground.standIn.calls.filter((call) => call.path.endsWith('/ping'));
-		if (!pings.some((call) => call.status === 200))
-			throw new Error('the credential dialog showed success, but the stand-in saw no good /ping');
+		await takeScreenshots(page, playground, options.outDir, log);
 		log(
-			`wrote ${outDir}/{workflow-canvas,node-parameters,credential-test}.png (n8n ${playground.n8n.version})`,
+			`wrote ${options.outDir}/{workflow-canvas,node-parameters,credential-test}.png (n8n ${version})`,
 		);
 	} finally {
 		await stopAll();
 	}
+}
+
+async function openBrowser(profile: string, browserPath: string): Promise<BrowserContext> {
+	selectors.setTestIdAttribute('data-test-id');
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: browserPath,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport: VIEWPORT,
+		deviceScaleFactor: 1,
+		locale: 'en-US',
+		timezoneId: 'UTC',
+		colorScheme: 'light',
+	});
+	context.setDefaultTimeout(STEP_TIMEOUT_MS);
+	return context;
+}
+
+async function takeScreenshots(
+	page: Page,
+	playground: Playground,
+	outDir: string,
+	log: (line: string) => void,
+): Promise<void> {
+	log('workflow-canvas.png: running the bulk cleanup example');
+	await runBulkCleanup(page, playground);
+	await settle(page);
+	await page.screenshot({ path: path.join(outDir, 'workflow-canvas.png') });
+
+	log(`node-parameters.png: opening "${NODE_IN_FOCUS}"`);
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_IN_FOCUS}"]`).dblclick();
+	await page.getByTestId('ndv').waitFor();
+	await page.getByTestId('node-parameters').waitFor();
+	await page.getByTestId('output-panel').getByText('Success Branch').waitFor();
+	await settle(page);
+	await page.screenshot({ path: path.join(outDir, 'node-parameters.png') });
+	await page.keyboard.press('Escape');
+
+	log('credential-test.png: opening the ProductBridge credential');
+	await page.goto(`${playground.editorUrl}/home/credentials`);
+	await page
+		.getByTestId('resources-list-item')
+		.filter({ hasText: CREDENTIALS.productBridge.name })
+		.click();
+	await page.getByTestId('editCredential-modal').waitFor();
+	// n8n tests a saved credential when its dialog opens: that is the stand-in's POST /ping.
+	await page.getByTestId('credentials-config-container-test-success').waitFor();
+	await settle(page);
+	await page.screenshot({ path: path.join(outDir, 'credential-test.png') });
+
+	const pings = playground.standIn.calls.filter((call) => call.path.endsWith('/ping'));
+	if (!pings.some((call) => call.status === 200))
+		throw new Error('the credential dialog showed success, but the stand-in saw no good /ping');
 }
 
 async function logIn(page: Page, playground: Playground): Promise<void> {

@@ -4,8 +4,8 @@
  *
  *   1. `n8n-node lint` in strict mode: eslint.config.mjs must be n8n's default, unmodified, and
  *      nothing it lints may report a problem. It runs with ESLint's
- *      unstable_config_lookup_from_file flag, as `npm run lint` does, so test/, scripts/ and bench/
- *      meet their own config (see eslint.node-programs.mjs).
+ *      unstable_config_lookup_from_file flag, as `npm run lint` does, so tools/, test/, scripts/ and
+ *      bench/ meet their own config (see eslint.node-programs.mjs).
  *   2. `n8n-node cloud-support`: must say the package is eligible for n8n Cloud verification.
  *   3. The build and `npm pack`: the tarball holds dist/, package.json, README.md and LICENSE.md
  *      only, and every node and credential that package.json names.
@@ -18,17 +18,20 @@
  *      lets node code import any devDependency, on the assumption that a bundler inlines it; this
  *      package's build is tsc, which leaves each import a require() of its own, and n8n's
  *      installer drops devDependencies from package.json before it runs `npm install` (it
- *      drops peer and optional ones too). A node file that imported n8n-core or playwright-core at run time would
- *      pass steps 1 and 4 and then fail to load in every n8n. Here the rule reads the package.json
+ *      drops peer and optional ones too). A node file that imported n8n-core or playwright-core at
+ *      run time would pass steps 1 and 4 and then fail to load in every n8n. Here the rule reads the package.json
  *      n8n installs, so it reports that import.
  *   6. The GitHub workflows: each file in .github/workflows against SchemaStore's schema for
  *      workflows (@action-validator/core, which bundles it: no network), and ci.yml and publish.yml
  *      doing what the README says they do.
  *   7. package.json's repository, homepage and bugs name one GitHub repository: npm's provenance
  *      ties the package to repository.url, and the publish guard checks the workflow runs there.
+ *   8. `prettier --check` on every TypeScript file of the checkout (nodes/, credentials/, tools/,
+ *      scripts/, bench/, test/): the same formatting everywhere.
  *
  * `node scripts/verify.ts installed <unpacked package folder>` runs step 5 alone; its test injects
  * a dev dependency import into a copy of dist/ to prove the step fails on one.
+ * `node scripts/verify.ts formatted <folder>` runs step 8 on that folder alone, for its test.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -80,7 +83,7 @@ const WORKFLOW_ESSENTIALS: Record<string, string[]> = {
 		'npm publish --provenance --access public --ignore-scripts=false',
 	],
 };
-/** Nested configs for test/, scripts/ and bench/ (ESLint 10's default lookup). */
+/** Nested configs for tools/, test/, scripts/ and bench/ (ESLint 10's default lookup). */
 const ESLINT_FLAGS = 'unstable_config_lookup_from_file';
 
 function run(command: string, args: string[], env: Record<string, string> = {}) {
@@ -269,6 +272,30 @@ function packageLinks(): Check {
 	return { name, ok: problems.length === 0, summary, details: problems.join('\n') };
 }
 
+/**
+ * `prettier --check` on every TypeScript file under `dir` (.prettierrc.js; prettier skips
+ * node_modules and, through .gitignore, dist/), so a mis-formatted file anywhere fails verify.
+ */
+function formatting(dir: string): Check {
+	const name = 'prettier --check, every TypeScript file';
+	const prettier = path.join(REPO_ROOT, 'node_modules', '.bin', 'prettier');
+	const result = spawnSync(prettier, ['--check', '--log-level=warn', '**/*.ts'], {
+		cwd: dir,
+		encoding: 'utf8',
+	});
+	const output = stripVTControlCharacters(`${result.stdout ?? ''}${result.stderr ?? ''}`).trim();
+	const unformatted = output
+		.split('\n')
+		.filter((line) => line.startsWith('[warn] ') && !line.includes('Code style issues'))
+		.map((line) => line.slice('[warn] '.length));
+	if (result.status === 0) return { name, ok: true, summary: 'all formatted' };
+	const summary =
+		unformatted.length > 0
+			? `${unformatted.length} files not formatted (npx prettier --write <file>)`
+			: `exit code ${result.status}`;
+	return { name, ok: false, summary, details: unformatted.join('\n') || output };
+}
+
 function report(check: Check): void {
 	console.log(`${check.ok ? '✔' : '✘'} ${check.name}: ${check.summary}`);
 	if (!check.ok && check.details) {
@@ -287,6 +314,7 @@ async function verify(scanner: Scanner, workDir: string): Promise<Check[]> {
 		checks.push(check);
 	};
 	add(n8nNodeLint());
+	add(formatting(REPO_ROOT));
 	add(cloudSupport());
 	const { check: packCheck, unpacked } = buildAndPack(workDir);
 	add(packCheck);
@@ -308,10 +336,19 @@ async function verify(scanner: Scanner, workDir: string): Promise<Check[]> {
 	return checks;
 }
 
+const USAGE =
+	'usage: node scripts/verify.ts [installed <unpacked package folder> | formatted <folder>]';
+
+/** One check on its own, for its test: `installed <folder>` (step 5) or `formatted <folder>`. */
+async function checkAlone(scanner: Scanner, mode: string, target: string, workDir: string) {
+	if (mode === 'formatted') return formatting(path.resolve(target));
+	return await scanAsInstalled(scanner, path.resolve(target), workDir);
+}
+
 async function main(): Promise<void> {
 	const [mode, target] = process.argv.slice(2);
-	if (mode !== undefined && !(mode === 'installed' && target)) {
-		console.error('usage: node scripts/verify.ts [installed <unpacked package folder>]');
+	if (mode !== undefined && !(['installed', 'formatted'].includes(mode) && target)) {
+		console.error(USAGE);
 		process.exitCode = 2;
 		return;
 	}
@@ -320,8 +357,8 @@ async function main(): Promise<void> {
 	process.env.TMPDIR = workDir;
 	try {
 		const scanner: Scanner = await import('@n8n/scan-community-package/scanner/scanner.mjs');
-		if (mode === 'installed') {
-			const check = await scanAsInstalled(scanner, path.resolve(target), workDir);
+		if (mode !== undefined) {
+			const check = await checkAlone(scanner, mode, target, workDir);
 			report(check);
 			process.exitCode = check.ok ? 0 : 1;
 			return;

@@ -13,10 +13,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { DEMO_USERS, startStandIn } from '../standin/server.ts';
-import { startFakeOpenAi } from './fake-openai.ts';
-import type { FakeOpenAi } from './fake-openai.ts';
-import type { CallRecord, StandIn } from '../standin/server.ts';
+import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
+import { startFakeOpenAi } from '../../tools/fake-openai.ts';
+import type { FakeOpenAi } from '../../tools/fake-openai.ts';
+import type { CallRecord, StandIn } from '../../tools/standin/server.ts';
 import {
 	loadAllWorkflows,
 	majorOf,
@@ -26,7 +26,7 @@ import {
 	REPO_ROOT,
 	rewriteWorkflow,
 	waitForWebhook,
-} from './harness.ts';
+} from '../support/n8n.ts';
 import type {
 	ExecuteResult,
 	JsonObject,
@@ -34,7 +34,7 @@ import type {
 	N8nServer,
 	OutputItem,
 	WorkflowJson,
-} from './harness.ts';
+} from '../support/n8n.ts';
 
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 const EXAMPLE_FILES = ['ai-agent', 'bulk-cleanup', 'hr-offboarding'];

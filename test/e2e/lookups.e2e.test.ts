@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { DEMO_USERS, startStandIn } from '../standin/server.ts';
-import type { CallRecord, SeedUser, StandIn } from '../standin/server.ts';
+import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
+import type { CallRecord, SeedUser, StandIn } from '../../tools/standin/server.ts';
 import { deleteItem, NO_USER } from '../support/outputs.ts';
-import { loadWorkflow, outputItems, pairedIndex, prepareN8n, rewriteWorkflow } from './harness.ts';
+import { loadWorkflow, outputItems, pairedIndex, prepareN8n, rewriteWorkflow } from '../support/n8n.ts';
 import type {
 	CommandResult,
 	ExecuteResult,
@@ -22,7 +22,7 @@ import type {
 	N8nInstance,
 	OutputItem,
 	WorkflowJson,
-} from './harness.ts';
+} from '../support/n8n.ts';
 
 // ---------------------------------------------------------------- fixtures
 

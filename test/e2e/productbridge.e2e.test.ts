@@ -14,11 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { DEMO_USERS, startStandIn } from '../standin/server.ts';
-import type { CallRecord, StandIn } from '../standin/server.ts';
+import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
+import type { CallRecord, StandIn } from '../../tools/standin/server.ts';
 import { deleteItem } from '../support/outputs.ts';
-import { startFakeOpenAi } from './fake-openai.ts';
-import type { FakeOpenAi } from './fake-openai.ts';
+import { startFakeOpenAi } from '../../tools/fake-openai.ts';
+import type { FakeOpenAi } from '../../tools/fake-openai.ts';
 import {
 	freePort,
 	loadAllWorkflows,
@@ -26,7 +26,7 @@ import {
 	pairedIndex,
 	prepareN8n,
 	rewriteWorkflow,
-} from './harness.ts';
+} from '../support/n8n.ts';
 import type {
 	ExecuteResult,
 	Json,
@@ -35,7 +35,7 @@ import type {
 	N8nServer,
 	OutputItem,
 	WorkflowJson,
-} from './harness.ts';
+} from '../support/n8n.ts';
 
 // ---------------------------------------------------------------- fixtures
 

@@ -10,8 +10,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { loadPackage, runNode } from '../support/engine.ts';
 import { deleteItem } from '../support/outputs.ts';
 import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
-import { startStandIn } from '../standin/server.ts';
-import type { StandIn } from '../standin/server.ts';
+import { startStandIn } from '../../tools/standin/server.ts';
+import type { StandIn } from '../../tools/standin/server.ts';
 
 const API_KEY = 'pb_engineTest_k3y_AbCdEfGhIjKlMnOpQrStUvWxYz0123';
 const ADA = '240f6070-d2d3-4ce1-9461-5188bed8fc1d';

@@ -9,8 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { loadPackage, runNode } from '../support/engine.ts';
 import { deleteItem, NO_USER } from '../support/outputs.ts';
 import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
-import { startStandIn } from '../standin/server.ts';
-import type { SeedUser, StandIn } from '../standin/server.ts';
+import { startStandIn } from '../../tools/standin/server.ts';
+import type { SeedUser, StandIn } from '../../tools/standin/server.ts';
 
 const API_KEY = 'pb_lookupTest_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 

@@ -9,8 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { loadPackage, runNode } from '../support/engine.ts';
 import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
-import { startStandIn } from '../standin/server.ts';
-import type { StandIn, StatusOverride } from '../standin/server.ts';
+import { startStandIn } from '../../tools/standin/server.ts';
+import type { StandIn, StatusOverride } from '../../tools/standin/server.ts';
 
 const API_KEY = 'pb_trustTest_Q7wErTyUiOpAsDfGhJkLzXcVbNm0123456';
 const ADA = {

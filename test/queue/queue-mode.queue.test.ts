@@ -16,9 +16,9 @@ import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { startStandIn } from '../standin/server.ts';
+import { startStandIn } from '../../tools/standin/server.ts';
 import { deleteItem } from '../support/outputs.ts';
-import type { StandIn } from '../standin/server.ts';
+import type { StandIn } from '../../tools/standin/server.ts';
 import {
 	loadWorkflow,
 	pairedIndex,
@@ -26,7 +26,7 @@ import {
 	REPO_ROOT,
 	rewriteWorkflow,
 	waitForWebhook,
-} from '../e2e/harness.ts';
+} from '../support/n8n.ts';
 import type {
 	JsonObject,
 	N8nInstance,
@@ -34,9 +34,9 @@ import type {
 	OutputItem,
 	RunData,
 	WorkflowJson,
-} from '../e2e/harness.ts';
-import { findQueueBinaries, startPostgres, startRedis } from './services.ts';
-import type { PostgresCluster, RedisServer } from './services.ts';
+} from '../support/n8n.ts';
+import { findQueueBinaries, startPostgres, startRedis } from '../../tools/queue-services.ts';
+import type { PostgresCluster, RedisServer } from '../../tools/queue-services.ts';
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, 'test', 'queue', 'workflows');
 

@@ -1,35 +1,29 @@
 /**
  * Engine-level test harness: runs a real two-node workflow ("Harness Start" -> the node under
  * test) inside n8n-core's own WorkflowExecute, so tests observe what n8n's engine decides, not
- * what a mocked IExecuteFunctions would do:
- *  - "On Error" handling (stopWorkflow / continueRegularOutput / continueErrorOutput), including
- *    the engine splitting failed items onto the error output and merging them with their input;
- *  - pairedItem bookkeeping;
- *  - credential injection: the node's `this.helpers.httpRequestWithAuthentication` is n8n-core's
- *    real helper, the credential type's `authenticate` is applied the way n8n's CLI applies it,
- *    and the request really goes out over HTTP.
+ * what a mocked IExecuteFunctions would do: "On Error" handling (the engine splitting failed
+ * items onto the error output and merging them with their input), pairedItem bookkeeping, and
+ * credential injection through n8n-core's real `httpRequestWithAuthentication`, over real HTTP.
  *
- * Real n8n pieces: PackageDirectoryLoader (loads the built package from its package.json "n8n"
- * section), Workflow (fills parameter defaults), WorkflowExecute, ExecutionLifecycleHooks,
- * ExecuteContext and its request helpers (OutboundHttp), n8n-workflow's expression engine.
+ * It leans on these n8n internals; when an n8n upgrade breaks it, look here first:
+ *  - n8n-core: PackageDirectoryLoader (loadAll, loadedNodes, known, getNode, getCredential),
+ *    WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData,
+ *    ExecutionLifecycleHooks (the nodeExecuteAfter handler), ExternalSecretsProxy,
+ *    getAdditionalKeys, and its @n8n/di services (InstanceSettings, Logger, ErrorReporter,
+ *    OutboundHttp…), which it builds on first use: the harness only sets N8N_USER_FOLDER (a
+ *    temporary folder for InstanceSettings' encryption key file) and N8N_LOG_LEVEL=silent first.
+ *  - n8n-workflow: Workflow (fills parameter defaults; its expression engine),
+ *    createRunExecutionData, NodeHelpers.getVersionedNodeType / getNodeParameters, the abstract
+ *    ICredentialsHelper and the IWorkflowExecuteAdditionalData fields.
+ *  - Mirrors of n8n CLI code (the `n8n` package, not a dependency here):
+ *    packages/cli/src/credentials-helper.ts (HarnessCredentialsHelper: authenticate, function or
+ *    generic, and getDecrypted: defaults, then expressions), NodeTypes / CredentialTypes over
+ *    one package (HarnessNodeTypes, HarnessCredentialTypes), and
+ *    WorkflowExecuteAdditionalData.getBase (createAdditionalData).
  *
- * Stand-ins, because n8n keeps the real ones in the CLI package (`n8n`, not a dependency here):
- *  - HarnessCredentialsHelper mirrors packages/cli/src/credentials-helper.ts: authenticate
- *    (function or generic, `={{$credentials.x}}` resolved through the workflow's expression
- *    engine), preAuthentication, defaults + expression resolution in getDecrypted. It reads
- *    decrypted data from memory instead of the database; no overwrites, external secrets,
- *    dynamic credentials or AI gateway.
- *  - HarnessNodeTypes / HarnessCredentialTypes mirror the CLI's NodeTypes / CredentialTypes over
- *    one loaded package, plus the harness's own start node.
- *  - The additionalData object mirrors what the CLI's WorkflowExecuteAdditionalData.getBase
- *    builds; sub-workflows, task runners and AI events are not available.
- *
- * DI: n8n-core resolves its services (InstanceSettings, Logger, ErrorReporter, OutboundHttp,
- * ExecutionContextService, ...) from its own `@n8n/di` Container, which builds them on first use.
- * The harness never touches the container; it only steers n8n's own configuration through the
- * environment before the first service is built: N8N_USER_FOLDER (InstanceSettings writes its
- * settings file with an encryption key there; default would be ~/.n8n) and N8N_LOG_LEVEL (silent,
- * so ErrorReporter does not print every node error). Both are left alone when already set.
+ * Only what this package uses is there: no pre-authentication, OAuth, credential `extends`,
+ * stored-credential objects, sub-workflows, task runners or AI events. What n8n-core would ask
+ * for beyond that throws saying so, rather than half-working.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +39,6 @@ import {
 import type {
 	ExecutionStatus,
 	ICredentialDataDecryptedObject,
-	ICredentialsEncrypted,
 	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	ICredentialTypes,
@@ -73,7 +66,6 @@ import type {
 } from 'n8n-workflow';
 import {
 	createRunExecutionData,
-	ICredentials,
 	ICredentialsHelper,
 	isExpression,
 	NodeConnectionTypes,
@@ -179,12 +171,36 @@ export async function loadPackage(distDir: string): Promise<LoadedPackage> {
 export async function runNode(pkg: LoadedPackage, opts: RunNodeOptions): Promise<EngineRun> {
 	ensureEngineEnvironment();
 	const mode: WorkflowExecuteMode = opts.mode ?? 'manual';
-	const fullType = pkg.nodeTypes.resolveTypeName(opts.nodeType, pkg.packageName);
-	const typeVersion = opts.typeVersion ?? pkg.nodeTypes.getDefaultVersion(fullType);
-	const description = pkg.nodeTypes.getByNameAndVersion(fullType, typeVersion).description;
-	const nodeName = opts.nodeName ?? description.defaults.name ?? description.displayName;
+	const nodeUnderTest = nodeUnderTestOf(pkg, opts);
+	const credentialStore = new Map<string, ICredentialDataDecryptedObject>();
+	if (opts.credentials) {
+		const { type, data } = opts.credentials;
+		nodeUnderTest.credentials = { [type]: { id: 'harness-credential', name: `${type} (harness)` } };
+		credentialStore.set(type, structuredClone(data));
+	}
+	const startNode = newStartNode();
+	const { workflow, workflowData } = harnessWorkflow(pkg, startNode, nodeUnderTest);
 
-	const startNode: INode = {
+	executionCounter += 1;
+	const executionId = `harness-${executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const executedNodes: string[] = [];
+	hooks.addHandler('nodeExecuteAfter', (name) => {
+		executedNodes.push(name);
+	});
+	const credentialsHelper = new HarnessCredentialsHelper(pkg.credentialTypes, credentialStore);
+	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId, workflow.id);
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		startingWith(startNode, opts.items),
+	).processRunExecutionData(workflow);
+	return toEngineRun(run, nodeUnderTest.name, executedNodes);
+}
+
+/** A new one per run: n8n's Workflow and WorkflowExecute may write to the nodes they are given. */
+function newStartNode(): INode {
+	return {
 		id: 'harness-start',
 		name: HARNESS_START_NODE_NAME,
 		type: HARNESS_START_NODE_TYPE,
@@ -192,94 +208,73 @@ export async function runNode(pkg: LoadedPackage, opts: RunNodeOptions): Promise
 		position: [0, 0],
 		parameters: {},
 	};
-	const nodeUnderTest: INode = {
+}
+
+function nodeUnderTestOf(pkg: LoadedPackage, opts: RunNodeOptions): INode {
+	const type = pkg.nodeTypes.resolveTypeName(opts.nodeType, pkg.packageName);
+	const typeVersion = opts.typeVersion ?? pkg.nodeTypes.getDefaultVersion(type);
+	const description = pkg.nodeTypes.getByNameAndVersion(type, typeVersion).description;
+	const node: INode = {
 		id: 'node-under-test',
-		name: nodeName,
-		type: fullType,
+		name: opts.nodeName ?? description.defaults.name ?? description.displayName,
+		type,
 		typeVersion,
 		position: [220, 0],
 		parameters: structuredClone(opts.parameters),
 	};
-	if (opts.onError !== undefined) nodeUnderTest.onError = opts.onError;
+	if (opts.onError !== undefined) node.onError = opts.onError;
+	return node;
+}
 
-	const credentialStore = new Map<string, ICredentialDataDecryptedObject>();
-	if (opts.credentials) {
-		nodeUnderTest.credentials = {
-			[opts.credentials.type]: {
-				id: 'harness-credential',
-				name: `${opts.credentials.type} (harness)`,
-			},
-		};
-		credentialStore.set(opts.credentials.type, structuredClone(opts.credentials.data));
-	}
-
+/** "Harness Start" -> the node under test, as a Workflow (which fills in parameter defaults, as
+ * when n8n loads a saved workflow) and as the stored workflow the lifecycle hooks get. */
+function harnessWorkflow(
+	pkg: LoadedPackage,
+	startNode: INode,
+	nodeUnderTest: INode,
+): { workflow: Workflow; workflowData: IWorkflowBase } {
+	const nodes = [startNode, nodeUnderTest];
+	const main = NodeConnectionTypes.Main;
 	const connections = {
-		[HARNESS_START_NODE_NAME]: {
-			[NodeConnectionTypes.Main]: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]],
-		},
+		[HARNESS_START_NODE_NAME]: { [main]: [[{ node: nodeUnderTest.name, type: main, index: 0 }]] },
 	};
 	const settings = { executionOrder: 'v1' as const };
-	// The Workflow constructor fills in parameter defaults, as when n8n loads a saved workflow.
+	const name = 'Engine harness';
 	const workflow = new Workflow({
 		id: 'engine-harness',
-		name: 'Engine harness',
-		nodes: [startNode, nodeUnderTest],
+		name,
+		nodes,
 		connections,
 		active: false,
 		nodeTypes: pkg.nodeTypes,
 		settings,
 	});
-
-	executionCounter += 1;
-	const executionId = `harness-${executionCounter}`;
 	const now = new Date();
 	const workflowData: IWorkflowBase = {
 		id: workflow.id,
-		name: 'Engine harness',
+		name,
 		active: false,
 		isArchived: false,
 		activeVersionId: null,
 		createdAt: now,
 		updatedAt: now,
-		nodes: [startNode, nodeUnderTest],
+		nodes,
 		connections,
 		settings,
 	};
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-	const executedNodes: string[] = [];
-	hooks.addHandler('nodeExecuteAfter', (name) => {
-		executedNodes.push(name);
+	return { workflow, workflowData };
+}
+
+/**
+ * Seeds the items the way n8n seeds a sub-workflow's "Execute Workflow Trigger": as the input of
+ * the start node on the execution stack. The start node passes them on, so the node under test
+ * gets a real parent (source + run data), which error-output routing and pairedItem need.
+ */
+function startingWith(startNode: INode, items: RunNodeOptions['items']) {
+	const data = { [NodeConnectionTypes.Main]: [toExecutionItems(items)] };
+	return createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: startNode, data, source: null }] },
 	});
-
-	const credentialsHelper = new HarnessCredentialsHelper(
-		pkg.credentialTypes,
-		credentialStore,
-		pkg.nodeTypes,
-	);
-	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId, workflow.id);
-
-	// Seed the items the way n8n seeds a sub-workflow's "Execute Workflow Trigger": as the input
-	// of the start node on the execution stack. The start node passes them on, so the node under
-	// test gets a real parent (source + run data), which error-output routing and pairedItem
-	// resolution need.
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [
-				{
-					node: startNode,
-					data: { [NodeConnectionTypes.Main]: [toExecutionItems(opts.items)] },
-					source: null,
-				},
-			],
-		},
-	});
-
-	const run = await new WorkflowExecute(
-		additionalData,
-		mode,
-		runExecutionData,
-	).processRunExecutionData(workflow);
-	return toEngineRun(run, nodeName, executedNodes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,8 +402,7 @@ export class HarnessCredentialTypes implements ICredentialTypes {
 	}
 
 	getParentTypes(typeName: string): string[] {
-		const parents = this.loader.known.credentials[typeName]?.extends ?? [];
-		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+		return this.loader.known.credentials[typeName]?.extends ?? [];
 	}
 }
 
@@ -416,133 +410,83 @@ export class HarnessCredentialTypes implements ICredentialTypes {
 // Credentials helper (stand-in for packages/cli/src/credentials-helper.ts)
 // ---------------------------------------------------------------------------------------------
 
-export class HarnessCredentialsHelper extends ICredentialsHelper {
+class HarnessCredentialsHelper extends ICredentialsHelper {
 	private readonly credentialTypes: HarnessCredentialTypes;
 
 	private readonly store: Map<string, ICredentialDataDecryptedObject>;
 
-	private readonly nodeTypes: INodeTypes;
-
 	constructor(
 		credentialTypes: HarnessCredentialTypes,
 		store: Map<string, ICredentialDataDecryptedObject>,
-		nodeTypes: INodeTypes,
 	) {
 		super();
 		this.credentialTypes = credentialTypes;
 		this.store = store;
-		this.nodeTypes = nodeTypes;
 	}
 
 	/** Adds the credential's authentication to the request, as the CLI does. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		incomingRequestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
 		workflow?: Workflow,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
-		const requestOptions = incomingRequestOptions;
 		const { authenticate } = this.credentialTypes.getByName(typeName);
 		if (typeof authenticate === 'function') {
 			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 		}
-		if (typeof authenticate === 'object') {
+		if (authenticate?.type === 'generic') {
 			if (!workflow || !node) {
-				throw new UnexpectedError(
-					'Workflow and node are required for declarative credential authentication',
-				);
+				throw new UnexpectedError('Generic credential authentication needs the workflow and node');
 			}
-			if (requestOptions.headers === undefined) requestOptions.headers = {};
-			if (authenticate.type === 'generic') {
-				const options = requestOptions as unknown as Record<string, unknown>;
-				for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-					for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-						const keyResolved = resolveCredentialValue(key, credentials, workflow, node);
-						const valueResolved = resolveCredentialValue(value, credentials, workflow, node);
-						if (!options[outerKey]) options[outerKey] = {};
-						(options[outerKey] as Record<string, unknown>)[keyResolved] = valueResolved;
-					}
+			const resolve = (text: string) => resolveCredentialValue(text, credentials, workflow, node);
+			const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
+			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
+				options[outerKey] ??= {};
+				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
+					options[outerKey][resolve(key)] = resolve(value);
 				}
 			}
 		}
 		return requestOptions as IHttpRequestOptions;
 	}
 
-	/** Runs the credential type's preAuthentication when its expirable property is empty or
-	 * expired, and keeps the refreshed data (in memory instead of the database). */
+	/** n8n-core asks before every authenticated request; none of the loaded credentials has any. */
 	async preAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
+		_helpers: IHttpRequestHelper,
+		_credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		node: INode,
-		credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.credentialTypes.getByName(typeName);
-		const expirableProperty = credentialType.properties.find(
-			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
-		);
-		if (expirableProperty?.name === undefined) return undefined;
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (credentials[expirableProperty.name] !== '' && !credentialsExpired) return undefined;
-
-		const output = (await credentialType.preAuthentication.call(
-			helpers,
-			credentials,
-		)) as ICredentialDataDecryptedObject;
-		if (output[expirableProperty.name] === undefined) return undefined;
-		if (node.credentials) {
-			const stored = this.store.get(typeName) ?? {};
-			const toPersist: ICredentialDataDecryptedObject = { ...stored };
-			for (const [key, value] of Object.entries(output)) {
-				if (key === expirableProperty.name || !isExpression(stored[key])) toPersist[key] = value;
-			}
-			await this.updateCredentials(node.credentials[typeName], typeName, toPersist);
-			return Object.assign(credentials, output);
+	): Promise<undefined> {
+		if (this.credentialTypes.getByName(typeName).preAuthentication !== undefined) {
+			throw new UnexpectedError(`Credential "${typeName}" pre-authenticates: not in the harness`);
 		}
 		return undefined;
 	}
 
-	async runPreAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.credentialTypes.getByName(typeName);
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		return (await credentialType.preAuthentication.call(
-			helpers,
-			credentials,
-		)) as ICredentialDataDecryptedObject;
-	}
+	runPreAuthentication = notAvailable('Pre-authentication');
+
+	getCredentials = notAvailable('A stored credential object');
+
+	updateCredentials = notAvailable('Updating a stored credential');
+
+	updateCredentialsOauthTokenData = notAvailable('OAuth token data');
 
 	getParentTypes(typeName: string): string[] {
 		return this.credentialTypes.getParentTypes(typeName);
 	}
 
 	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
-		let typeDef: ICredentialType;
-		try {
-			typeDef = this.credentialTypes.getByName(credentialType);
-		} catch {
-			return true;
-		}
-		if (!typeDef.restrictToSupportedNodes) return true;
+		const type = this.credentialTypes.getByName(credentialType);
+		if (!type.restrictToSupportedNodes) return true;
 		return this.credentialTypes.getSupportedNodes(credentialType).includes(nodeType);
 	}
 
-	/** n8n-core never calls this (only the CLI's own preAuthentication does). n8n-core's
-	 * Credentials cannot be used here: its Cipher needs the CLI's database-backed encryption key
-	 * provider, so this returns the data unencrypted. */
-	async getCredentials(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-	): Promise<ICredentials> {
-		return new InMemoryCredentials(nodeCredentials, type, this.storedData(type));
-	}
-
-	/** The stored data with the type's defaults filled in and expressions resolved, as the CLI's
-	 * getDecrypted/applyDefaultsAndOverwrites returns it (without overwrites or secrets). */
+	/**
+	 * The stored data with the type's defaults filled in and expressions resolved in the item's
+	 * context, as the CLI's getDecrypted / applyDefaultsAndOverwrites returns it (without
+	 * overwrites or external secrets). WorkflowExecute always passes expressionResolveValues.
+	 */
 	async getDecrypted(
 		additionalData: IWorkflowExecuteAdditionalData,
 		_nodeCredentials: INodeCredentialsDetails,
@@ -552,108 +496,40 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
-		const original = this.storedData(type);
-		if (raw === true) return original;
-
-		let decrypted = (NodeHelpers.getNodeParameters(
+		if (raw === true || expressionResolveValues === undefined) {
+			throw new UnexpectedError('Decrypting a credential outside an item is not in the harness');
+		}
+		const withDefaults = (NodeHelpers.getNodeParameters(
 			this.getCredentialsProperties(type),
-			original as INodeParameters,
+			this.storedData(type) as INodeParameters,
 			true,
 			false,
 			null,
 			null,
-		) ?? {}) as ICredentialDataDecryptedObject;
-		if (original.oauthTokenData !== undefined) decrypted.oauthTokenData = original.oauthTokenData;
-
-		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
-		if (expressionResolveValues) {
-			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
-				expressionResolveValues;
-			decrypted = workflow.expression.getParameterValue(
-				decrypted as INodeParameters,
-				runExecutionData,
-				runIndex,
-				itemIndex,
-				node.name,
-				connectionInputData,
-				mode,
-				additionalKeys,
-				executeData,
-				false,
-				decrypted,
-			) as ICredentialDataDecryptedObject;
-		} else {
-			const mockNode: INode = {
-				id: 'credential-mock',
-				name: '',
-				type: HARNESS_START_NODE_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			};
-			const workflow = new Workflow({
-				nodes: [mockNode],
-				connections: {},
-				active: false,
-				nodeTypes: this.nodeTypes,
-			});
-			decrypted = workflow.expression.getComplexParameterValue(
-				mockNode,
-				decrypted as INodeParameters,
-				mode,
-				additionalKeys,
-				undefined,
-				undefined,
-				decrypted,
-			) as ICredentialDataDecryptedObject;
-		}
-		return decrypted;
-	}
-
-	async updateCredentials(
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		this.store.set(type, data);
-	}
-
-	async updateCredentialsOauthTokenData(
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		this.store.set(type, { ...this.storedData(type), oauthTokenData: data.oauthTokenData });
+		) ?? {}) as INodeParameters;
+		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
+			expressionResolveValues;
+		return workflow.expression.getParameterValue(
+			withDefaults,
+			runExecutionData,
+			runIndex,
+			itemIndex,
+			node.name,
+			connectionInputData,
+			mode,
+			getAdditionalKeys(additionalData, mode, null, { isCredential: true }),
+			executeData,
+			false,
+			withDefaults,
+		) as ICredentialDataDecryptedObject;
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
 		const credentialType = this.credentialTypes.getByName(type);
-		if (credentialType.extends === undefined) {
-			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
-				return [
-					...credentialType.properties,
-					{
-						displayName: 'oauthTokenData',
-						name: 'oauthTokenData',
-						type: 'json',
-						required: false,
-						default: {},
-					},
-				];
-			}
-			return credentialType.properties;
+		if (credentialType.extends !== undefined) {
+			throw new UnexpectedError(`Credential "${type}" extends another: not in the harness`);
 		}
-		const combined: INodeProperties[] = [];
-		for (const parent of credentialType.extends) {
-			if (!this.credentialTypes.recognizes(parent)) {
-				throw new UnexpectedError(
-					`Credential "${type}" extends "${parent}", which the harness has not loaded`,
-				);
-			}
-			NodeHelpers.mergeNodeProperties(combined, this.getCredentialsProperties(parent));
-		}
-		NodeHelpers.mergeNodeProperties(combined, credentialType.properties);
-		return combined;
+		return credentialType.properties;
 	}
 
 	private storedData(type: string): ICredentialDataDecryptedObject {
@@ -662,45 +538,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			throw new UnexpectedError(`The harness was given no credential data of type "${type}"`);
 		}
 		return structuredClone(data);
-	}
-}
-
-/** Plaintext ICredentials (see HarnessCredentialsHelper.getCredentials). */
-class InMemoryCredentials extends ICredentials {
-	private plain: ICredentialDataDecryptedObject;
-
-	constructor(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	) {
-		super(nodeCredentials, type);
-		this.plain = data;
-		this.data = JSON.stringify(data);
-	}
-
-	async getData(): Promise<ICredentialDataDecryptedObject> {
-		return structuredClone(this.plain);
-	}
-
-	getDataToSave(): ICredentialsEncrypted {
-		return { id: this.id, name: this.name, type: this.type, data: this.data };
-	}
-
-	async setData(data: ICredentialDataDecryptedObject): Promise<void> {
-		this.plain = structuredClone(data);
-		this.data = JSON.stringify(data);
-	}
-
-	async updateData(
-		toUpdate: Partial<ICredentialDataDecryptedObject>,
-		toDelete: Array<keyof ICredentialDataDecryptedObject> = [],
-	): Promise<void> {
-		const updated: ICredentialDataDecryptedObject = { ...this.plain };
-		for (const [key, value] of Object.entries(toUpdate))
-			if (value !== undefined) updated[key] = value;
-		for (const key of toDelete) delete updated[key];
-		await this.setData(updated);
 	}
 }
 

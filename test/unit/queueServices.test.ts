@@ -1,9 +1,9 @@
-/** The queue-mode suite's look-up of PostgreSQL and redis-server (test/queue/services.ts). */
+/** The queue-mode suite's look-up of PostgreSQL and redis-server (tools/queue-services.ts). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { findQueueBinaries, MissingPackagesError } from '../queue/services.ts';
+import { findQueueBinaries, MissingPackagesError } from '../../tools/queue-services.ts';
 
 describe('findQueueBinaries', () => {
 	let root: string;

@@ -2,9 +2,9 @@
  * The ProductBridge stand-in must answer exactly as the real API documents (and as FastAPI shapes
  * its errors), and misbehave only when told to. Every test talks to a real server over HTTP.
  */
-import { TokenBucket } from '../standin/faults.ts';
-import { DEMO_API_KEY, DEMO_USERS, parseUuid, startStandIn } from '../standin/server.ts';
-import type { SeedUser, StandIn, StandInOptions } from '../standin/server.ts';
+import { TokenBucket } from '../../tools/standin/faults.ts';
+import { DEMO_API_KEY, DEMO_USERS, parseUuid, startStandIn } from '../../tools/standin/server.ts';
+import type { SeedUser, StandIn, StandInOptions } from '../../tools/standin/server.ts';
 
 const ADA: SeedUser = {
 	user_id: '240f6070-d2d3-4ce1-9461-5188bed8fc1d',

@@ -7,7 +7,15 @@
  * Needs dist/ (`npm run build`, which `npm run test:unit` does first).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+	appendFileSync,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -34,14 +42,16 @@ function packageCopy(name: string): string {
 	return dir;
 }
 
-function scanAsInstalled(dir: string) {
-	const result = spawnSync(
-		process.execPath,
-		['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'scripts/verify.ts', 'installed', dir],
-		{ cwd: REPO_ROOT, encoding: 'utf8' },
-	);
+/** `node scripts/verify.ts <mode> <dir>`: one of verify's checks on its own. */
+function verifyAlone(mode: 'installed' | 'formatted', dir: string) {
+	const result = spawnSync(process.execPath, ['scripts/verify.ts', mode, dir], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+	});
 	return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
+
+const scanAsInstalled = (dir: string) => verifyAlone('installed', dir);
 
 describe('verify: the package as n8n installs it', () => {
 	it('passes the package as built', () => {
@@ -65,6 +75,39 @@ describe('verify: the package as n8n installs it', () => {
 		expect(output).toContain("Require of 'n8n-core' is not allowed");
 		expect(output).toContain("Require of 'playwright-core' is not allowed");
 		expect(output).toContain('2 errors, 0 warnings');
+		expect(status).toBe(1);
+	});
+});
+
+describe('verify: every TypeScript file formatted', () => {
+	const FORMATTED = "export const greeting = 'hello';\n";
+	const MISFORMATTED = 'export const greeting = "hello"\n';
+
+	function folderWith(name: string, files: Record<string, string>): string {
+		const dir = path.join(workDir, name);
+		mkdirSync(path.join(dir, 'nested'), { recursive: true });
+		cpSync(path.join(REPO_ROOT, '.prettierrc.js'), path.join(dir, '.prettierrc.js'));
+		for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+		return dir;
+	}
+
+	it('passes when prettier would change nothing', () => {
+		const dir = folderWith('formatted', { 'a.ts': FORMATTED, 'nested/b.ts': FORMATTED });
+
+		const { status, output } = verifyAlone('formatted', dir);
+
+		expect(output).toContain('all formatted');
+		expect(status).toBe(0);
+	});
+
+	it('fails on one mis-formatted file, in any folder, and names it', () => {
+		const dir = folderWith('misformatted', { 'a.ts': FORMATTED, 'nested/b.ts': MISFORMATTED });
+
+		const { status, output } = verifyAlone('formatted', dir);
+
+		expect(output).toContain('1 files not formatted');
+		expect(output).toContain('nested/b.ts');
+		expect(output).not.toMatch(/^\s+a\.ts$/m);
 		expect(status).toBe(1);
 	});
 });

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-import { freePort } from '../e2e/harness.ts';
+import { freePort } from './n8n.ts';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -309,123 +309,145 @@ export interface PostgresCluster extends ServiceProcess {
  * database for n8n. Durability settings are off: the cluster lives for one test run.
  */
 export async function startPostgres(binaries: QueueBinaries): Promise<PostgresCluster> {
-	const runAs = unprivilegedUser();
 	const folder = mkdtempSync(path.join(tmpdir(), 'pb-queue-pg-'));
-	const dataDir = path.join(folder, 'data');
-	const user = 'n8n';
-	const database = 'n8n';
-	const password = randomBytes(18).toString('base64url');
-	const passwordFile = path.join(folder, 'password');
-	writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-	if (runAs !== undefined) {
-		chownSync(folder, runAs.uid, runAs.gid);
-		chownSync(passwordFile, runAs.uid, runAs.gid);
-	}
-	const env = {
-		PATH: `${binaries.postgresBin}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
-		LANG: 'C.UTF-8',
-		LC_ALL: 'C.UTF-8',
+	const cluster: ClusterSetup = {
+		binaries,
+		folder,
+		dataDir: path.join(folder, 'data'),
+		user: 'n8n',
+		database: 'n8n',
+		password: randomBytes(18).toString('base64url'),
+		runAs: unprivilegedUser(),
+		env: {
+			PATH: `${binaries.postgresBin}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
+			LANG: 'C.UTF-8',
+			LC_ALL: 'C.UTF-8',
+		},
 	};
 	try {
-		const initdb = spawnService({
-			name: 'initdb',
-			command: path.join(binaries.postgresBin, 'initdb'),
-			args: [
-				'--pgdata',
-				dataDir,
-				'--username',
-				user,
-				'--pwfile',
-				passwordFile,
-				'--auth-host',
-				'scram-sha-256',
-				'--auth-local',
-				'scram-sha-256',
-				'--encoding',
-				'UTF8',
-				'--no-locale',
-				'--no-sync',
-			],
-			port: 0,
-			cwd: folder,
-			stopSignal: 'SIGTERM',
-			uid: runAs?.uid,
-			gid: runAs?.gid,
-			env,
-		});
-		const timer = setTimeout(() => void initdb.stop(), START_TIMEOUT_MS);
-		const initialised = await initdb.exited;
-		clearTimeout(timer);
-		if (!initialised.endsWith('(0)')) throw new Error(`${initialised}:\n${tail(initdb.output())}`);
-		rmSync(passwordFile, { force: true });
-
-		const port = await freePort();
-		const server = spawnService({
-			name: 'postgres',
-			command: path.join(binaries.postgresBin, 'postgres'),
-			args: [
-				'-D',
-				dataDir,
-				'-p',
-				String(port),
-				'-c',
-				'listen_addresses=127.0.0.1',
-				'-c',
-				'unix_socket_directories=',
-				'-c',
-				'fsync=off',
-				'-c',
-				'synchronous_commit=off',
-				'-c',
-				'full_page_writes=off',
-				'-c',
-				'max_connections=100',
-			],
-			port,
-			cwd: folder,
-			// Fast shutdown: ends the sessions (n8n's connection pools) instead of waiting for them.
-			stopSignal: 'SIGINT',
-			uid: runAs?.uid,
-			gid: runAs?.gid,
-			env,
-		});
-		await waitUntil(server, () => postmasterReady(dataDir));
-		const created = await runClient(
-			path.join(binaries.postgresBin, 'createdb'),
-			['--host', '127.0.0.1', '--port', String(port), '--username', user, database],
-			{ ...env, PGPASSWORD: password },
-		);
-		if (created.code !== 0) {
-			await server.stop();
-			throw new Error(`createdb failed (${created.code}): ${created.output}`);
-		}
-		const stopServer = server.stop;
-		let removing: Promise<void> | undefined;
-		return {
-			...server,
-			host: '127.0.0.1',
-			database,
-			user,
-			password,
-			folder,
-			n8nEnv: () => ({
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: '127.0.0.1',
-				DB_POSTGRESDB_PORT: String(port),
-				DB_POSTGRESDB_DATABASE: database,
-				DB_POSTGRESDB_USER: user,
-				DB_POSTGRESDB_PASSWORD: password,
-			}),
-			stop: () =>
-				(removing ??= (async () => {
-					await stopServer();
-					if (process.env.PB_E2E_KEEP !== '1') rmSync(folder, { recursive: true, force: true });
-				})()),
-		};
+		if (cluster.runAs !== undefined) chownSync(folder, cluster.runAs.uid, cluster.runAs.gid);
+		await initCluster(cluster);
+		const server = await startPostmaster(cluster);
+		await createDatabase(cluster, server);
+		return asCluster(cluster, server);
 	} catch (error) {
 		rmSync(folder, { recursive: true, force: true });
 		throw error;
 	}
+}
+
+interface ClusterSetup {
+	binaries: QueueBinaries;
+	/** The temporary folder: the data directory and, while initdb runs, the password file. */
+	folder: string;
+	dataDir: string;
+	user: string;
+	database: string;
+	password: string;
+	/** The system user PostgreSQL runs as when we are root. */
+	runAs: { uid: number; gid: number } | undefined;
+	env: Record<string, string>;
+}
+
+/** `initdb`: password authentication for TCP and local, no locale, no fsync. */
+async function initCluster(cluster: ClusterSetup): Promise<void> {
+	const { folder, runAs } = cluster;
+	const passwordFile = path.join(folder, 'password');
+	writeFileSync(passwordFile, `${cluster.password}\n`, { mode: 0o600 });
+	if (runAs !== undefined) chownSync(passwordFile, runAs.uid, runAs.gid);
+	const initdb = spawnService({
+		name: 'initdb',
+		command: path.join(cluster.binaries.postgresBin, 'initdb'),
+		args: [
+			...['--pgdata', cluster.dataDir, '--username', cluster.user, '--pwfile', passwordFile],
+			...['--auth-host', 'scram-sha-256', '--auth-local', 'scram-sha-256'],
+			...['--encoding', 'UTF8', '--no-locale', '--no-sync'],
+		],
+		port: 0,
+		cwd: folder,
+		stopSignal: 'SIGTERM',
+		uid: runAs?.uid,
+		gid: runAs?.gid,
+		env: cluster.env,
+	});
+	const timer = setTimeout(() => void initdb.stop(), START_TIMEOUT_MS);
+	const initialised = await initdb.exited;
+	clearTimeout(timer);
+	if (!initialised.endsWith('(0)')) throw new Error(`${initialised}:\n${tail(initdb.output())}`);
+	rmSync(passwordFile, { force: true });
+}
+
+/** The `postgres` server on a free 127.0.0.1 port, TCP only, durability off; once it is ready. */
+async function startPostmaster(cluster: ClusterSetup): Promise<ServiceProcess> {
+	const port = await freePort();
+	const settings = [
+		'listen_addresses=127.0.0.1',
+		'unix_socket_directories=',
+		'fsync=off',
+		'synchronous_commit=off',
+		'full_page_writes=off',
+		'max_connections=100',
+	];
+	const server = spawnService({
+		name: 'postgres',
+		command: path.join(cluster.binaries.postgresBin, 'postgres'),
+		args: [
+			'-D',
+			cluster.dataDir,
+			'-p',
+			String(port),
+			...settings.flatMap((setting) => ['-c', setting]),
+		],
+		port,
+		cwd: cluster.folder,
+		// Fast shutdown: ends the sessions (n8n's connection pools) instead of waiting for them.
+		stopSignal: 'SIGINT',
+		uid: cluster.runAs?.uid,
+		gid: cluster.runAs?.gid,
+		env: cluster.env,
+	});
+	await waitUntil(server, () => postmasterReady(cluster.dataDir));
+	return server;
+}
+
+async function createDatabase(cluster: ClusterSetup, server: ServiceProcess): Promise<void> {
+	const { user, database, password } = cluster;
+	const created = await runClient(
+		path.join(cluster.binaries.postgresBin, 'createdb'),
+		['--host', '127.0.0.1', '--port', String(server.port), '--username', user, database],
+		{ ...cluster.env, PGPASSWORD: password },
+	);
+	if (created.code !== 0) {
+		await server.stop();
+		throw new Error(`createdb failed (${created.code}): ${created.output}`);
+	}
+}
+
+/** The running server as a PostgresCluster whose stop() also removes its folder. */
+function asCluster(cluster: ClusterSetup, server: ServiceProcess): PostgresCluster {
+	const { folder, user, database, password } = cluster;
+	let removing: Promise<void> | undefined;
+	return {
+		...server,
+		host: '127.0.0.1',
+		database,
+		user,
+		password,
+		folder,
+		n8nEnv: () => ({
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(server.port),
+			DB_POSTGRESDB_DATABASE: database,
+			DB_POSTGRESDB_USER: user,
+			DB_POSTGRESDB_PASSWORD: password,
+		}),
+		stop: () =>
+			(removing ??= (async () => {
+				await server.stop();
+				if (process.env.PB_E2E_KEEP !== '1') rmSync(folder, { recursive: true, force: true });
+			})()),
+	};
 }
 
 /** Line 8 of postmaster.pid says `ready` once the server accepts connections. */

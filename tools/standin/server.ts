@@ -2,9 +2,6 @@
  * A local stand-in for the ProductBridge public API (`/api/external/v1/`), faithful to its
  * documented contract and FastAPI's error shapes, with fault injection and call recording for
  * tests, benchmarks and the playground. Loopback only; Node builtins only.
- *
- * Runs under Node's type stripping (via cli.ts) and under ts-jest (CommonJS), hence: erasable
- * syntax only, `.ts` import specifiers, no `import.meta`, no top-level await.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -278,7 +275,8 @@ class ProductBridgeStandIn implements StandIn {
 		const resets = this.random() < faults.resetRate;
 		const isSlow = this.random() < faults.slowRate;
 		// A fourth draw only when jitter is asked for, so the other faults' sequences stay as they were.
-		const jitter = faults.latencyJitterMs > 0 ? (this.random() * 2 - 1) * faults.latencyJitterMs : 0;
+		const jitter =
+			faults.latencyJitterMs > 0 ? (this.random() * 2 - 1) * faults.latencyJitterMs : 0;
 		const delayMs = isSlow ? faults.slowMs : Math.max(0, faults.latencyMs + jitter);
 		const override = takeOverride(faults, apiPath(request.path), request.userId);
 		if (override !== undefined) return { reply: overrideReply(override, request.rawBody), delayMs };

@@ -56,100 +56,33 @@ export interface FakeOpenAiOptions {
 	argumentPattern?: RegExp;
 }
 
+/** What the fake model has seen, shared by its requests. */
+interface ModelState {
+	readonly argumentPattern: RegExp;
+	readonly requests: ChatRequest[];
+	completionCount: number;
+}
+
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
-	const argumentPattern = options.argumentPattern ?? UUID_ANYWHERE;
-	const requests: ChatRequest[] = [];
-	let completionCount = 0;
+	const state: ModelState = {
+		argumentPattern: options.argumentPattern ?? UUID_ANYWHERE,
+		requests: [],
+		completionCount: 0,
+	};
 	const server: Server = createServer((req, res) => {
-		void handle(req, res).catch((error: unknown) => {
+		void handle(state, req, res).catch((error: unknown) => {
 			if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-			res.end(
-				JSON.stringify({
-					error: { message: error instanceof Error ? error.message : String(error) },
-				}),
-			);
+			const message = error instanceof Error ? error.message : String(error);
+			res.end(JSON.stringify({ error: { message } }));
 		});
 	});
-
-	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const raw = await readBody(req);
-		const path = new URL(req.url ?? '/', 'http://fake').pathname;
-		if (req.method === 'GET' && path.endsWith('/models')) {
-			sendJson(res, 200, {
-				object: 'list',
-				data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }],
-			});
-			return;
-		}
-		if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
-			sendJson(res, 404, {
-				error: { message: `the fake model does not serve ${req.method} ${path}` },
-			});
-			return;
-		}
-		const body = JSON.parse(raw) as {
-			model?: string;
-			stream?: boolean;
-			messages?: ChatMessage[];
-			tools?: ChatTool[];
-		};
-		const request: ChatRequest = {
-			path,
-			raw,
-			model: body.model,
-			stream: body.stream,
-			messages: body.messages ?? [],
-			tools: body.tools ?? [],
-		};
-		requests.push(request);
-		completionCount++;
-		const message = decide(request, completionCount, argumentPattern);
-		const id = `chatcmpl-fake-${completionCount}`;
-		const finishReason = message.tool_calls ? 'tool_calls' : 'stop';
-		const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-		if (request.stream === true) {
-			res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-			const delta = {
-				role: 'assistant',
-				content: message.content ?? null,
-				...(message.tool_calls
-					? { tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
-					: {}),
-			};
-			const chunk = (choice: object, extra: object = {}) =>
-				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: request.model ?? 'gpt-4o-mini', choices: [choice], ...extra })}\n\n`;
-			res.write(chunk({ index: 0, delta, finish_reason: null }));
-			res.write(chunk({ index: 0, delta: {}, finish_reason: finishReason }, { usage }));
-			res.end('data: [DONE]\n\n');
-			return;
-		}
-		sendJson(res, 200, {
-			id,
-			object: 'chat.completion',
-			created: 0,
-			model: request.model ?? 'gpt-4o-mini',
-			choices: [
-				{
-					index: 0,
-					message: {
-						role: 'assistant',
-						content: message.content ?? null,
-						...(message.tool_calls ? { tool_calls: message.tool_calls } : {}),
-					},
-					finish_reason: finishReason,
-				},
-			],
-			usage,
-		});
-	}
-
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
 		baseUrl: `http://127.0.0.1:${port}/v1`,
-		requests,
+		requests: state.requests,
 		reset: () => {
-			requests.length = 0;
+			state.requests.length = 0;
 		},
 		close: async () => {
 			await new Promise<void>((resolve) => {
@@ -158,6 +91,97 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
 			});
 		},
 	};
+}
+
+async function handle(state: ModelState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const raw = await readBody(req);
+	const path = new URL(req.url ?? '/', 'http://fake').pathname;
+	if (req.method === 'GET' && path.endsWith('/models')) {
+		sendJson(res, 200, {
+			object: 'list',
+			data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }],
+		});
+		return;
+	}
+	if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
+		sendJson(res, 404, {
+			error: { message: `the fake model does not serve ${req.method} ${path}` },
+		});
+		return;
+	}
+	const body = JSON.parse(raw) as {
+		model?: string;
+		stream?: boolean;
+		messages?: ChatMessage[];
+		tools?: ChatTool[];
+	};
+	const request: ChatRequest = {
+		path,
+		raw,
+		model: body.model,
+		stream: body.stream,
+		messages: body.messages ?? [],
+		tools: body.tools ?? [],
+	};
+	state.requests.push(request);
+	state.completionCount++;
+	const message = decide(request, state.completionCount, state.argumentPattern);
+	const answer = { id: `chatcmpl-fake-${state.completionCount}`, request, message };
+	if (request.stream === true) streamCompletion(res, answer);
+	else sendCompletion(res, answer);
+}
+
+interface Completion {
+	id: string;
+	request: ChatRequest;
+	message: ChatMessage;
+}
+
+const USAGE = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
+
+function finishReasonOf(message: ChatMessage): string {
+	return message.tool_calls ? 'tool_calls' : 'stop';
+}
+
+/** The answer as server-sent events: one delta with everything, then the finish reason. */
+function streamCompletion(res: ServerResponse, { id, request, message }: Completion): void {
+	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+	const delta = {
+		role: 'assistant',
+		content: message.content ?? null,
+		...(message.tool_calls
+			? { tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) }
+			: {}),
+	};
+	const model = request.model ?? 'gpt-4o-mini';
+	const chunk = (choice: object, extra: object = {}) =>
+		`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [choice], ...extra })}\n\n`;
+	res.write(chunk({ index: 0, delta, finish_reason: null }));
+	res.write(
+		chunk({ index: 0, delta: {}, finish_reason: finishReasonOf(message) }, { usage: USAGE }),
+	);
+	res.end('data: [DONE]\n\n');
+}
+
+function sendCompletion(res: ServerResponse, { id, request, message }: Completion): void {
+	sendJson(res, 200, {
+		id,
+		object: 'chat.completion',
+		created: 0,
+		model: request.model ?? 'gpt-4o-mini',
+		choices: [
+			{
+				index: 0,
+				message: {
+					role: 'assistant',
+					content: message.content ?? null,
+					...(message.tool_calls ? { tool_calls: message.tool_calls } : {}),
+				},
+				finish_reason: finishReasonOf(message),
+			},
+		],
+		usage: USAGE,
+	});
 }
 
 function decide(request: ChatRequest, count: number, argumentPattern: RegExp): ChatMessage {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_USERS, startStandIn } from './server.ts';
 import type { RetryAfterStyle, StandInOptions } from './server.ts';
 
-const USAGE = `Usage: node test/standin/cli.ts [options]
+const USAGE = `Usage: node tools/standin/cli.ts [options]
 
 A local stand-in for the ProductBridge public API (POST /api/external/v1/...).
 Prints {"url": "http://127.0.0.1:PORT", "apiKey": "..."} on one line once listening.
