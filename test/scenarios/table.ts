@@ -265,6 +265,7 @@ export const SCENARIOS: readonly Scenario[] = [
 	},
 	{
 		name: 'not found, Fail the Item + Continue (regular output): {error, message} on the main output',
+		e2e: true,
 		node: DELETE_OR_FAIL,
 		onError: 'continueRegularOutput',
 		items: byId(ALAN.user_id, STRANGER),
