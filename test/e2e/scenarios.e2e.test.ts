@@ -32,6 +32,8 @@ import type {
 
 const API_KEY = `pb_${randomBytes(33).toString('base64url').slice(0, 43)}`;
 const NODE_NAME = 'ProductBridge';
+/** Where each output of the node leads, so that n8n's routing to the next node is tried too. */
+const BRANCHES = ['Main output', 'Error output'] as const;
 const N8N_SETUP_TIMEOUT_MS = 50 * 60_000;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 
@@ -94,10 +96,22 @@ function workflowOf(row: Scenario, index: number, credential: CredentialImport):
 				credentials: { productBridgeApi: { id: credential.id, name: credential.name } },
 				onError: row.onError,
 			},
+			...BRANCHES.map((name, index) => ({
+				name,
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [660, index * 200] as [number, number],
+				parameters: {},
+			})),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
 			Items: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
+			[NODE_NAME]: {
+				main: (row.onError === 'continueErrorOutput' ? BRANCHES : BRANCHES.slice(0, 1)).map(
+					(node) => [{ node, type: 'main', index: 0 }],
+				),
+			},
 		},
 		pinData: {},
 	};
@@ -172,7 +186,15 @@ describe('the scenario table, in a real n8n (the rows marked e2e)', () => {
 
 				const result = await n8n.execute(workflowIds.get(row) as string);
 
-				expectOutcome(seen(result), row, places);
+				const outcome = seen(result);
+				expectOutcome(outcome, row, places);
+				if ('main' in outcome)
+					// The next node on each branch got exactly those items.
+					[outcome.main, outcome.error].forEach((items, output) =>
+						expect(outputItems(result.runData, BRANCHES[output]).map((item) => item.json)).toEqual(
+							items.map((item) => item.json),
+						),
+					);
 				const { calls, removed } = since();
 				expectEffects(calls, removed, standIn.stats().maxInFlight, row.effects);
 				for (const secret of [API_KEY, WRONG_KEY, ...(row.effects.neverShown ?? [])])

@@ -166,7 +166,6 @@ export const SCENARIOS: readonly Scenario[] = [
 	// ---- deleting by user ID
 	{
 		name: 'deletes each linked user, paired with its input row',
-		e2e: true,
 		node: DELETE,
 		onError: 'stopWorkflow',
 		items: [
@@ -279,7 +278,6 @@ export const SCENARIOS: readonly Scenario[] = [
 	},
 	{
 		name: 'not found, Fail the Item + stop: the run fails and says what it had already removed',
-		e2e: true,
 		node: DELETE_OR_FAIL,
 		onError: 'stopWorkflow',
 		items: byId(KATHERINE.user_id, STRANGER),
@@ -907,7 +905,6 @@ export const SCENARIOS: readonly Scenario[] = [
 	},
 	{
 		name: 'looked up by email, the delete answer lost, 404 on the retry: deleted, confirmed on retry',
-		e2e: true,
 		node: { ...BY_EMAIL, onNotFound: 'error' },
 		onError: 'stopWorkflow',
 		items: [{ email: KATHERINE.email }],
@@ -1245,7 +1242,6 @@ export const SCENARIOS: readonly Scenario[] = [
 	// ---- Dry Run
 	{
 		name: 'Dry Run by email: would_delete with user_id, email and name, or not_found; nobody is deleted',
-		e2e: true,
 		node: { ...BY_EMAIL, options: { dryRun: true } },
 		onError: 'stopWorkflow',
 		items: [
