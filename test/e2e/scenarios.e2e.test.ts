@@ -147,6 +147,7 @@ function seen(result: ExecuteResult): ActualRun {
 				message: result.error.message,
 				description: result.error.description,
 				name: result.error.name,
+				httpCode: result.error.httpCode,
 			},
 		};
 	}

@@ -40,6 +40,8 @@ function seen(run: EngineRun): ActualRun {
 				message: run.error?.message,
 				description: run.error?.description,
 				name: run.error?.name,
+				httpCode: (run.run.data.resultData.error as { httpCode?: string | null } | undefined)
+					?.httpCode,
 			},
 		};
 	const items = (list: INodeExecutionData[] | undefined) =>

@@ -12,7 +12,14 @@ export const RETRIEVE_PATH = '/users/retrieve';
 /** What a run put out, from either layer, reduced to what a workflow author sees. */
 export type ActualRun =
 	| { main: ActualItem[]; error: ActualItem[] }
-	| { stop: { message?: string; description?: string | null; name?: string } };
+	| {
+			stop: {
+				message?: string;
+				description?: string | null;
+				name?: string;
+				httpCode?: string | null;
+			};
+	  };
 export interface ActualItem {
 	json: unknown;
 	pairedItem: unknown;
@@ -88,6 +95,8 @@ export function expectOutcome(actual: ActualRun, row: Scenario, places: Places):
 		if (expected.stop.description !== undefined)
 			expect(actual.stop.description).toEqual(asMatcher(expected.stop.description, places));
 		if (expected.stop.name !== undefined) expect(actual.stop.name).toBe(expected.stop.name);
+		if (expected.stop.httpCode !== undefined)
+			expect(actual.stop.httpCode).toBe(expected.stop.httpCode);
 		return;
 	}
 	if ('stop' in actual) throw new Error(`the run stopped: ${actual.stop.message}`);

@@ -83,7 +83,15 @@ export interface CredentialSetup {
 
 export type Outcome =
 	| { main: readonly ExpectedItem[]; error?: readonly ExpectedItem[] }
-	| { stop: { message: string | TextMatch; description?: string | TextMatch; name?: string } };
+	| {
+			stop: {
+				message: string | TextMatch;
+				description?: string | TextMatch;
+				name?: string;
+				/** The HTTP status the stop is about, as n8n keeps it. */
+				httpCode?: string;
+			};
+	  };
 
 export interface Effects {
 	/** Requests the stand-in received, per endpoint; an endpoint left out received none. */
