@@ -441,7 +441,8 @@ describe('3. a worker killed (SIGKILL) half way through 1,000 deletions', () => 
 			expect(item.json.user_id).toBe(sent);
 			if (!linked.has(sent))
 				expect(item.json).toEqual(deleteItem({ user_id: sent, status: 'not_found' }));
-			else if (deletedByReRun.has(sent)) expect(item.json).toEqual(deleteItem({ user_id: sent, status: 'deleted' }));
+			else if (deletedByReRun.has(sent))
+				expect(item.json).toEqual(deleteItem({ user_id: sent, status: 'deleted' }));
 			// Removed by the killed worker: ProductBridge now answers 404. (A status for outcomes
 			// the node cannot tell apart, 'deleted_or_not_found', may replace 'not_found' here.)
 			else expect(['not_found', 'deleted_or_not_found']).toContain(item.json.status);
@@ -734,7 +735,9 @@ function expectItemsAccountedFor(runData: RunData, ids: Ids, expected: { failed:
 	for (const item of success) {
 		const sent = sentBy(item);
 		expect(item.json).toEqual(
-			linked.has(sent) ? deleteItem({ user_id: sent, status: 'deleted' }) : deleteItem({ user_id: sent, status: 'not_found' }),
+			linked.has(sent)
+				? deleteItem({ user_id: sent, status: 'deleted' })
+				: deleteItem({ user_id: sent, status: 'not_found' }),
 		);
 	}
 	expect(failed.map((item) => sentBy(item)).sort()).toEqual([...expected.failed].sort());

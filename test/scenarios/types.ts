@@ -1,0 +1,120 @@
+/**
+ * The shape of one scenario: what goes in (node parameters, On Error, items, the stand-in's
+ * users and faults) and what must come out (the items on each output, or the error that stopped
+ * the run) and what ProductBridge must have seen. Both the engine runner and the e2e runner read
+ * the same rows.
+ *
+ * Strings may hold placeholders that only exist at run time: `{apiKey}` (the key the credential
+ * carries), `{url}` (the stand-in's origin, `http://127.0.0.1:<port>`), `{host}` (its host:port).
+ */
+import type { FaultsPatch, SeedUser } from '../../tools/standin/server.ts';
+
+export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
+/** Plain JSON, as items and node parameters are. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Text that must contain, start with, or match, for messages too long to spell out whole. */
+export class TextMatch {
+	readonly kind: 'contains' | 'startsWith' | 'regex';
+	readonly text: string;
+
+	constructor(kind: TextMatch['kind'], text: string) {
+		this.kind = kind;
+		this.text = text;
+	}
+}
+export const contains = (text: string) => new TextMatch('contains', text);
+export const startsWith = (text: string) => new TextMatch('startsWith', text);
+/** A regular expression's source (placeholders are replaced before it is compiled). */
+export const matches = (source: string) => new TextMatch('regex', source);
+
+export type Expected = null | boolean | number | string | TextMatch | Expected[] | ExpectedObject;
+export type ExpectedObject = { [key: string]: Expected };
+
+/** One output item: its fields in the order the node (or n8n) writes them, and its input row. */
+export interface ExpectedItem {
+	json: ExpectedObject;
+	pairedItem: { item: number };
+}
+
+/** At least `min`, at most `max` (either may be left out). */
+export interface Range {
+	min?: number;
+	max?: number;
+}
+export type Count = number | Range;
+
+export interface NodeParameters {
+	operation: 'delete' | 'get';
+	identifyBy?: 'userId' | 'email';
+	/** An expression; the node's default is `={{ $json.user_id }}`. */
+	userId?: string;
+	email?: string;
+	onNotFound?: 'continue' | 'error';
+	options?: {
+		dryRun?: boolean | string;
+		concurrency?: number | string;
+		maxRetries?: number | string;
+		requestTimeout?: number | string;
+	};
+}
+
+export interface StandInSetup {
+	/** Linked users; default the five demo users (tools/standin/demo.ts). */
+	users?: readonly SeedUser[];
+	/** Every valid UUID counts as linked (large batches). */
+	acceptAnyUser?: boolean;
+	/** Removed before the run, by the same API call the node makes: a second run, in effect. */
+	alreadyRemoved?: readonly string[];
+	/** Faults from the start of the run (tools/standin/faults.ts). */
+	faults?: FaultsPatch;
+	/** Seed of the stand-in's dice for resetRate / slowRate / errorRate503; picks which request misbehaves. */
+	seed?: number;
+}
+
+export interface CredentialSetup {
+	/** A well-formed key the stand-in does not know (it answers 401). */
+	wrongKey?: boolean;
+	/** The credential's Base URL; default `{url}`. */
+	baseUrl?: string;
+}
+
+export type Outcome =
+	| { main: readonly ExpectedItem[]; error?: readonly ExpectedItem[] }
+	| {
+			stop: {
+				message: string | TextMatch;
+				description?: string | TextMatch;
+				name?: string;
+				/** The HTTP status the stop is about, as n8n keeps it. */
+				httpCode?: string;
+			};
+	  };
+
+export interface Effects {
+	/** Requests the stand-in received, per endpoint; an endpoint left out received none. */
+	requests: { delete?: Count; retrieve?: Count };
+	/** Answers per status (`reset` for a dropped connection), for rows about retries. */
+	statuses?: Record<string, Count>;
+	/** Users the stand-in unlinked during the run (the rest remain); a count for large batches. */
+	removed: readonly string[] | { count: number };
+	/** Most requests in flight at once. */
+	maxInFlight?: Count;
+	/** Text that must not appear anywhere in what the run kept (besides the API key, always checked). */
+	neverShown?: readonly string[];
+}
+
+export interface Scenario {
+	name: string;
+	/** Also run in a real n8n (test/e2e/scenarios.e2e.test.ts). */
+	e2e?: boolean;
+	node: NodeParameters;
+	onError: OnErrorSetting;
+	items: readonly JsonObject[];
+	standIn?: StandInSetup;
+	credential?: CredentialSetup;
+	expected: Outcome;
+	effects: Effects;
+}
