@@ -1,13 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ResourceOperations } from '../node.type';
-import * as deleteUser from './delete.operation';
-import * as getUser from './get.operation';
+import * as userOperations from './operations';
 
-export const operations: ResourceOperations = {
-	delete: deleteUser,
-	get: getUser,
-};
+export const operations: ResourceOperations = { ...userOperations };
 
 export const description: INodeProperties[] = [
 	{
