@@ -131,6 +131,7 @@ async function main(): Promise<void> {
 			type: 'productBridgeApi',
 			data: { apiKey: API_KEY, baseUrl: standIn.url },
 		});
+		const only = onlyGroups();
 		const all = Object.values(CASES).flat();
 		await n8n.importWorkflow(all.map((c) => deletionWorkflow(c.id, c.count, c.target, standIn.apiBaseUrl)));
 		// The first execution of a fresh n8n pays for cold caches and JIT; no row should pay it.
@@ -145,13 +146,16 @@ async function main(): Promise<void> {
 			memory: [],
 		};
 		for (const [group, cases] of Object.entries(CASES) as Array<[keyof typeof CASES, Case[]]>) {
+			if (only !== undefined && !only.includes(group)) continue;
 			for (const benchCase of cases) {
 				log(`${benchCase.label}, ${benchCase.count} items`);
 				const measurement = await measure(n8n, standIn, benchCase);
-				log(`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB`);
+				log(`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB`);
 				results[group].push(measurement);
 			}
 		}
+		// A partial run is for trying an idea out: its rows are printed, the report is left alone.
+		if (only !== undefined) return;
 		const report = render(results, n8n);
 		process.stdout.write(`${report}\n`);
 		writeFileSync(path.join(REPO_ROOT, 'docs', 'benchmarks.md'), report);
@@ -160,6 +164,12 @@ async function main(): Promise<void> {
 		await n8n.cleanup();
 		await standIn.close();
 	}
+}
+
+/** `npm run bench -- --only speed,rateLimit`: just these groups, nothing written. */
+function onlyGroups(): string[] | undefined {
+	const at = process.argv.indexOf('--only');
+	return at === -1 ? undefined : (process.argv[at + 1] ?? '').split(',');
 }
 
 async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Promise<Measurement> {
