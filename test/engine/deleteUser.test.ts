@@ -409,6 +409,21 @@ describe('riding a rate limit and flaky connections', () => {
 		expect(standIn.stats().deletions).toBe(6);
 	});
 
+	it('learns the rate the server accepts at the first 429 and spaces its starts to it', async () => {
+		standIn.reset({ acceptAnyUser: true });
+		standIn.configure({ rateLimit: { perSecond: 20, retryAfter: 'seconds' } });
+		const run = await runDelete({ items: many(80), options: { concurrency: 32, maxRetries: 8 } });
+
+		expect(json(run.outputs[0]).every((item) => item.status === 'deleted')).toBe(true);
+		// One burst meets the limit: the requests already on their way when the first 429 came back.
+		const refusals = standIn.calls.filter((call) => call.status === 429);
+		const lastRefusal = refusals[refusals.length - 1].at;
+		expect(lastRefusal - refusals[0].at).toBeLessThan(500);
+		// From then on requests leave about 1/20 s apart: the pause ends in a ramp, not a rush.
+		const after = standIn.calls.filter((call) => call.at > lastRefusal);
+		expect(after[9].at - after[0].at).toBeGreaterThan(400);
+	});
+
 	it('does not claim a deletion it cannot know about when the first answer was lost', async () => {
 		standIn.configure({ resetRate: 1, resetAfterActing: true });
 		const pending = runDelete({ items: [{ user_id: ADA }], options: { maxRetries: 3 } });

@@ -13,6 +13,7 @@ import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
+import { RatePacer } from './pacing';
 import type { Signal } from './traffic';
 import { PauseGate, RequestWindow } from './traffic';
 
@@ -54,7 +55,7 @@ type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveA
 
 type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
 
-type Exchange = { reading: Reading } | ({ networkCode: string } & NetworkFailure);
+type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
 
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
@@ -75,6 +76,8 @@ export class ProductBridgeClient {
 	private readonly pauses = new PauseGate();
 
 	private readonly window: RequestWindow;
+
+	private readonly pacer = new RatePacer();
 
 	private readonly calls = new Map<string, Promise<Settled>>();
 
@@ -171,6 +174,7 @@ export class ProductBridgeClient {
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
+			if (result === undefined && !this.stopped) throw failures.cancelled(unknownOutcome());
 			if (result === undefined) throw this.stoppedFor(unknownOutcome());
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
@@ -204,6 +208,7 @@ export class ProductBridgeClient {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
+			if (reading.status === 429) this.pacer.rateLimited(result.sentAt, Date.now() + decision.delayMs);
 			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
 			else await pause(decision.delayMs, () => this.isCancelled());
 		}
@@ -259,25 +264,40 @@ export class ProductBridgeClient {
 
 	/**
 	 * One request within the window: the answer read, or the network failure; undefined when the
-	 * run stopped while this request waited for its turn.
+	 * run stopped or was cancelled while this request waited for its turn.
 	 */
 	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
 		const slot = await this.window.acquire();
 		let signal: Signal = 'neutral';
 		try {
-			if (this.stopped) return undefined;
+			// A pause may have begun while this request waited for a slot: it is the last gate.
+			if (this.pacer.requestsPerSecond !== undefined || this.pauses.holding()) {
+				await this.waitForTurn();
+			}
+			if (this.stopped || this.isCancelled()) return undefined;
+			const sentAt = Date.now();
 			const result = await this.attempt(endpoint, payload);
 			if ('networkCode' in result) {
 				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
 				return result;
 			}
 			const reading = readAnswer(result, endpoint.success);
+			if (result.status !== 429) this.pacer.accept();
 			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
 			else if (speaksProductBridge(reading)) signal = 'answered';
-			return { reading };
+			return { reading, sentAt };
 		} finally {
 			this.window.release(slot, signal);
 		}
+	}
+
+	/** Waits out the shared pause, then for this request's paced start; a pause meanwhile starts over. */
+	private async waitForTurn(): Promise<void> {
+		const cancelled = () => this.isCancelled();
+		do {
+			await this.pauses.wait(cancelled);
+			await pause(this.pacer.reserve(), cancelled);
+		} while (this.pauses.holding() && !cancelled());
 	}
 
 	/**
