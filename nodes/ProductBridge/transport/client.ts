@@ -57,6 +57,9 @@ type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
 
 type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
 
+/** What an attempt's deadline says when it comes first. */
+const OVERTAKEN: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECANCELED']);
+
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
 const CONGESTION_CODES: ReadonlySet<string> = new Set([
@@ -312,6 +315,7 @@ export class ProductBridgeClient {
 		const context = Object.create(this.context, {
 			getExecutionCancelSignal: { value: () => ended.signal },
 		}) as IExecuteFunctions;
+		let settled = false;
 		const request = this.send(context, endpoint, payload).then(
 			(response): AttemptResult => toRawAnswer(response),
 			(error: unknown): AttemptResult => {
@@ -319,20 +323,20 @@ export class ProductBridgeClient {
 				return { networkCode: network.code, ...network };
 			},
 		);
-		const deadline = pause(
-			this.settings.requestTimeout,
-			() => ended.signal.aborted || this.isCancelled(),
-		).then((): AttemptResult => {
-			const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
-			const message = `no complete answer within ${this.settings.requestTimeout} ms`;
-			return { networkCode: code, code, message };
-		});
-		try {
-			return await Promise.race([request, deadline]);
-		} finally {
-			// Ends the request if the deadline won, and the deadline's wait if the request did.
-			ended.abort();
-		}
+		const result = await Promise.race([request, this.deadline(() => settled)]);
+		settled = true;
+		// Only a request the deadline or a cancel overtook is ended: aborting an answered one would
+		// cost an error object and its listeners' work on every request.
+		if ('networkCode' in result && OVERTAKEN.has(result.code)) ended.abort();
+		return result;
+	}
+
+	/** The attempt's end when no answer has come in time, or the execution was cancelled. */
+	private async deadline(settled: () => boolean): Promise<AttemptResult> {
+		const timeout = this.settings.requestTimeout;
+		await pause(timeout, () => settled() || this.isCancelled());
+		const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
+		return { networkCode: code, code, message: `no complete answer within ${timeout} ms` };
 	}
 
 	private async send(
