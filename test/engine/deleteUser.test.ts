@@ -377,11 +377,27 @@ describe('a mixed batch', () => {
 	});
 });
 
+const many = (count: number) =>
+	Array.from({ length: count }, (_, i) => ({
+		user_id: `22222222-0000-4000-8000-${String(i).padStart(12, '0')}`,
+	}));
+
+describe('keeping n8n busy while answers travel', () => {
+	it('spreads its requests over the round trip instead of sending them in waves', async () => {
+		standIn.reset({ acceptAnyUser: true });
+		standIn.configure({ latencyMs: 20 });
+		await runDelete({ items: many(120), options: { concurrency: 8 } });
+
+		// Past the first round trips, waves of 8 would arrive as 7 gaps of about 0 ms for each gap
+		// of a round trip; spread, most requests arrive a round trip ÷ 8 after the one before.
+		const arrivals = standIn.calls.slice(40).map((call) => call.at);
+		const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]);
+		const median = gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+		expect(median).toBeGreaterThanOrEqual(1);
+	});
+});
+
 describe('riding a rate limit and flaky connections', () => {
-	const many = (count: number) =>
-		Array.from({ length: count }, (_, i) => ({
-			user_id: `22222222-0000-4000-8000-${String(i).padStart(12, '0')}`,
-		}));
 
 	it.each(['seconds', 'http-date', 'none'] as const)(
 		'loses no item to 429s with Retry-After as %s',

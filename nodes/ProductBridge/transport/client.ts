@@ -13,7 +13,7 @@ import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
-import { RatePacer } from './pacing';
+import { StartPacer } from './pacing';
 import type { Signal } from './traffic';
 import { PauseGate, RequestWindow } from './traffic';
 
@@ -80,7 +80,7 @@ export class ProductBridgeClient {
 
 	private readonly window: RequestWindow;
 
-	private readonly pacer = new RatePacer();
+	private readonly pacer = new StartPacer();
 
 	private readonly calls = new Map<string, Promise<Settled>>();
 
@@ -274,9 +274,7 @@ export class ProductBridgeClient {
 		let signal: Signal = 'neutral';
 		try {
 			// A pause may have begun while this request waited for a slot: it is the last gate.
-			if (this.pacer.requestsPerSecond !== undefined || this.pauses.holding()) {
-				await this.waitForTurn();
-			}
+			await this.waitForTurn();
 			if (this.stopped || this.isCancelled()) return undefined;
 			const sentAt = Date.now();
 			const result = await this.attempt(endpoint, payload);
@@ -288,19 +286,23 @@ export class ProductBridgeClient {
 			if (result.status !== 429) this.pacer.accept();
 			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
 			else if (speaksProductBridge(reading)) signal = 'answered';
+			if (signal === 'answered') this.pacer.roundTripTook(Date.now() - sentAt);
 			return { reading, sentAt };
 		} finally {
 			this.window.release(slot, signal);
 		}
 	}
 
-	/** Waits out the shared pause, then for this request's paced start; a pause meanwhile starts over. */
+	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
 	private async waitForTurn(): Promise<void> {
 		const cancelled = () => this.isCancelled();
-		do {
-			await this.pauses.wait(cancelled);
-			await pause(this.pacer.reserve(), cancelled);
-		} while (this.pauses.holding() && !cancelled());
+		for (;;) {
+			if (this.pauses.holding()) await this.pauses.wait(cancelled);
+			const wait = this.pacer.reserve(this.window.size);
+			// Below a timer's resolution the booking still counts; the wait would cost more than it spreads.
+			if (wait >= 1) await pause(wait, cancelled);
+			if (!this.pauses.holding() || cancelled()) return;
+		}
 	}
 
 	/**

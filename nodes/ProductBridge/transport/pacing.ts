@@ -8,17 +8,25 @@ const GROWTH_SHARE = 0.03;
 const MIN_MEASURE_MS = 1000;
 
 /**
- * Spaces request starts once ProductBridge has said 429, as a rate limiter would like them: the
- * window of requests in flight bounds concurrency, not rate, and a fast answer frees its slot at
- * once. Until the first 429 it does nothing. On a 429 it sets the pace just below the rate of
- * answers accepted since the last one (the run's start at first), then probes upward by one
- * request per second each second (3 % once faster) and backs off again on the next 429. A 429 to a
- * request that left before the last back-off is old news and counted once, as the window does.
+ * Spaces request starts, for two reasons.
+ *
+ * A rate limit: the window of requests in flight bounds concurrency, not rate, and a fast answer
+ * frees its slot at once. Until the first 429 this does nothing. On a 429 it sets the pace just
+ * below the rate of answers accepted since the last one (the run's start at first), then probes
+ * upward by one request per second each second (3 % once faster) and backs off again on the next
+ * 429. A 429 to a request that left before the last back-off is old news and counted once, as the
+ * window does.
+ *
+ * Waves: requests that leave together come back together, and n8n's core then idles through the
+ * next round trip. Given the window, starts are spread at least a round trip ÷ window apart, so a
+ * burst of freed slots (the first requests, a window that grew) leaves over a round trip instead.
  */
-export class RatePacer {
+export class StartPacer {
 	private rate: number | undefined;
 
 	private nextStart = 0;
+
+	private roundTrip: number | undefined;
 
 	private accepted = 0;
 
@@ -38,13 +46,25 @@ export class RatePacer {
 		return this.rate;
 	}
 
-	/** Books the next start; returns how many milliseconds this request must wait for it. */
-	reserve(): number {
-		if (this.rate === undefined) return 0;
+	/**
+	 * Books the next start for a window of `window` requests in flight; returns how many
+	 * milliseconds this request must wait for it.
+	 */
+	reserve(window: number): number {
+		const gap = Math.max(
+			this.rate === undefined ? 0 : 1000 / this.rate,
+			this.roundTrip === undefined ? 0 : this.roundTrip / window,
+		);
+		if (gap === 0) return 0;
 		const now = this.clock();
 		const start = Math.max(now, this.nextStart);
-		this.nextStart = start + 1000 / this.rate;
+		this.nextStart = start + gap;
 		return start - now;
+	}
+
+	/** The time from sending a request to reading its answer, smoothed as TCP smooths it. */
+	roundTripTook(ms: number): void {
+		this.roundTrip = this.roundTrip === undefined ? ms : this.roundTrip * 0.875 + ms * 0.125;
 	}
 
 	/** A request got past the rate limit (any answer but a 429). */

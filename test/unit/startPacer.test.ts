@@ -1,19 +1,19 @@
-import { RatePacer } from '../../nodes/ProductBridge/transport/pacing.ts';
+import { StartPacer } from '../../nodes/ProductBridge/transport/pacing.ts';
 
 /** A pacer on a clock the test moves by hand. */
 function pacerAt(start = 10_000) {
 	const clock = { now: start };
-	const pacer = new RatePacer(() => clock.now);
+	const pacer = new StartPacer(() => clock.now);
 	return { clock, pacer };
 }
 
-/** The start times `count` requests booked right now would get, relative to now. */
-function bookedStarts(pacer: RatePacer, count: number): number[] {
-	return Array.from({ length: count }, () => pacer.reserve());
+/** How long each of `count` requests booking now would wait, in a window of 32. */
+function bookedStarts(pacer: StartPacer, count: number): number[] {
+	return Array.from({ length: count }, () => pacer.reserve(32));
 }
 
 /** `count` answers accepted evenly over `ms` milliseconds. */
-function acceptOver(clock: { now: number }, pacer: RatePacer, count: number, ms: number): void {
+function acceptOver(clock: { now: number }, pacer: StartPacer, count: number, ms: number): void {
 	for (let i = 0; i < count; i++) {
 		clock.now += ms / count;
 		pacer.accept();
@@ -64,7 +64,7 @@ describe('pacing request starts after a 429', () => {
 		const { clock, pacer } = pacerAt();
 		acceptOver(clock, pacer, 100, 1000);
 		pacer.rateLimited(clock.now - 5, clock.now + 1000);
-		expect(pacer.reserve()).toBe(1000);
+		expect(pacer.reserve(32)).toBe(1000);
 	});
 
 	it('probes upward while answers are accepted, and backs off again on the next 429', () => {
@@ -106,5 +106,48 @@ describe('pacing request starts after a 429', () => {
 		}
 		expect(pacer.requestsPerSecond).toBeGreaterThanOrEqual(4.5);
 		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(7);
+	});
+});
+
+describe('spreading request starts over a round trip', () => {
+	it('does nothing until a round trip has been measured: the first request goes at once', () => {
+		const { pacer } = pacerAt();
+		expect(bookedStarts(pacer, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+	});
+
+	it('lets a burst of freed slots leave over one round trip instead of all at once', () => {
+		const { pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		const waits = bookedStarts(pacer, 32);
+		// A window of 32 over a 32 ms round trip: one start per millisecond.
+		expect(waits).toEqual(Array.from({ length: 32 }, (_, i) => i));
+	});
+
+	it('holds back nothing when requests already leave spread out', () => {
+		const { clock, pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		const waits = [];
+		for (let i = 0; i < 50; i++) {
+			clock.now += 2;
+			waits.push(pacer.reserve(32));
+		}
+		expect(waits.every((wait) => wait === 0)).toBe(true);
+	});
+
+	it('follows the round trip as it changes, smoothed', () => {
+		const { pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		for (let i = 0; i < 40; i++) pacer.roundTripTook(64);
+		const waits = bookedStarts(pacer, 3);
+		expect(waits[2] - waits[1]).toBeCloseTo(2, 1);
+	});
+
+	it('keeps to the rate limit when that is slower than the spread', () => {
+		const { clock, pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		acceptOver(clock, pacer, 10, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		const waits = bookedStarts(pacer, 3);
+		expect(waits[2] - waits[1]).toBeCloseTo(1000 / 9);
 	});
 });
