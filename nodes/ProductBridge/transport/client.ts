@@ -314,11 +314,8 @@ export class ProductBridgeClient {
 		// Its own signal only: the deadline's wait below notices a cancelled execution and ends the
 		// request through it (AbortSignal.any would tie one listener per attempt to the execution).
 		const ended = new AbortController();
-		const context = Object.create(this.context, {
-			getExecutionCancelSignal: { value: () => ended.signal },
-		}) as IExecuteFunctions;
 		let settled = false;
-		const request = this.send(context, endpoint, payload).then(
+		const request = this.send(this.contextEndedBy(ended.signal), endpoint, payload).then(
 			(response): AttemptResult => toRawAnswer(response),
 			(error: unknown): AttemptResult => {
 				const network = classifyNetworkError(error);
@@ -331,6 +328,16 @@ export class ProductBridgeClient {
 		// cost an error object and its listeners' work on every request.
 		if ('networkCode' in result && OVERTAKEN.has(result.code)) ended.abort();
 		return result;
+	}
+
+	/**
+	 * The node's context with the attempt's own signal. Built here, not in `attempt`, so that the
+	 * deadline's timer, which outlives an answered request a little, does not keep it alive.
+	 */
+	private contextEndedBy(signal: AbortSignal): IExecuteFunctions {
+		return Object.create(this.context, {
+			getExecutionCancelSignal: { value: () => signal },
+		}) as IExecuteFunctions;
 	}
 
 	/** The attempt's end when no answer has come in time, or the execution was cancelled. */
