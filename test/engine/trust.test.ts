@@ -297,3 +297,38 @@ describe('retries', () => {
 		expect(standIn.stats().deletions).toBe(12);
 	});
 });
+
+describe('pacing', () => {
+	const many = (count: number) =>
+		Array.from({ length: count }, (_, i) => ({
+			user_id: `22222222-0000-4000-8000-${String(i).padStart(12, '0')}`,
+		}));
+
+	it('learns the rate the server accepts at the first 429 and spaces its starts to it', async () => {
+		standIn.reset({ acceptAnyUser: true });
+		standIn.configure({ rateLimit: { perSecond: 20, retryAfter: 'seconds' } });
+		const result = await run({ items: many(80), options: { concurrency: 32, maxRetries: 8 } });
+
+		expect(json(result.outputs[0]).every((item) => item.status === 'deleted')).toBe(true);
+		// One burst meets the limit: the requests already on their way when the first 429 came back.
+		const refusals = standIn.calls.filter((call) => call.status === 429);
+		const lastRefusal = refusals[refusals.length - 1].at;
+		expect(lastRefusal - refusals[0].at).toBeLessThan(500);
+		// From then on requests leave about 1/20 s apart: the pause ends in a ramp, not a rush.
+		const after = standIn.calls.filter((call) => call.at > lastRefusal);
+		expect(after[9].at - after[0].at).toBeGreaterThan(400);
+	});
+
+	it('spreads its requests over the round trip instead of sending them in waves', async () => {
+		standIn.reset({ acceptAnyUser: true });
+		standIn.configure({ latencyMs: 20 });
+		await run({ items: many(120), options: { concurrency: 8 } });
+
+		// Past the first round trips, waves of 8 would arrive as 7 gaps of about 0 ms for each gap
+		// of a round trip; spread, most requests arrive a round trip ÷ 8 after the one before.
+		const arrivals = standIn.calls.slice(40).map((call) => call.at);
+		const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]);
+		const median = gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+		expect(median).toBeGreaterThanOrEqual(1);
+	});
+});

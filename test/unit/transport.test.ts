@@ -45,6 +45,11 @@ describe('redaction', () => {
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
+	it('drops a prototype key spelt with escapes too', () => {
+		const parsed = parseJson('{"\\u005f_proto__":{"polluted":true},"user_id":"u"}') as object;
+		expect(Object.keys(parsed)).toEqual(['user_id']);
+	});
+
 	it('does nothing without a key', () => {
 		expect(new Redactor('').redact('pb_anything')).toBe('pb_anything');
 	});

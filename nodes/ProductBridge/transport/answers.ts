@@ -57,11 +57,12 @@ export type Reading =
 export function readAnswer(answer: RawAnswer, success: SuccessShape): Reading {
 	const { status } = answer;
 	const body = parseJson(answer.text);
-	const serverMessage = errorEnvelope.safeParse(body).data?.detail.error;
 	if (status === 200) {
 		const parsed = success.safeParse(body);
 		return parsed.success ? { kind: 'success', body: parsed.data } : foreign(answer);
 	}
+	// Only here: a failed zod parse builds an error, which every success would pay for.
+	const serverMessage = errorEnvelope.safeParse(body).data?.detail.error;
 	if (isRetryableStatus(status)) {
 		return { kind: 'transient', status, serverMessage, retryAfter: answer.retryAfter };
 	}
@@ -80,9 +81,13 @@ export function speaksProductBridge(reading: Reading): boolean {
 	return reading.kind !== 'foreign' && !(reading.kind === 'transient' && !reading.serverMessage);
 }
 
+const MAY_NAME_PROTO = /__proto__|\\u/;
+
 /** JSON as ProductBridge sends it; a key named `__proto__` is dropped so it can never become a prototype. */
 export function parseJson(text: string): unknown {
 	try {
+		// The reviver costs more than the parse; a text that cannot spell the key, even escaped, needs none.
+		if (!MAY_NAME_PROTO.test(text)) return JSON.parse(text);
 		return JSON.parse(text, (field, value: unknown) => (field === '__proto__' ? undefined : value));
 	} catch {
 		return undefined;

@@ -13,6 +13,7 @@ import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
+import { StartPacer } from './pacing';
 import type { Signal } from './traffic';
 import { PauseGate, RequestWindow } from './traffic';
 
@@ -54,7 +55,10 @@ type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveA
 
 type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
 
-type Exchange = { reading: Reading } | ({ networkCode: string } & NetworkFailure);
+type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
+
+/** What an attempt's deadline says when it comes first. */
+const OVERTAKEN: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECANCELED']);
 
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
@@ -75,6 +79,8 @@ export class ProductBridgeClient {
 	private readonly pauses = new PauseGate();
 
 	private readonly window: RequestWindow;
+
+	private readonly pacer = new StartPacer();
 
 	private readonly calls = new Map<string, Promise<Settled>>();
 
@@ -171,6 +177,7 @@ export class ProductBridgeClient {
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
+			if (result === undefined && !this.stopped) throw failures.cancelled(unknownOutcome());
 			if (result === undefined) throw this.stoppedFor(unknownOutcome());
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
@@ -204,6 +211,7 @@ export class ProductBridgeClient {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
+			if (reading.status === 429) this.pacer.rateLimited(result.sentAt, Date.now() + decision.delayMs);
 			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
 			else await pause(decision.delayMs, () => this.isCancelled());
 		}
@@ -259,24 +267,41 @@ export class ProductBridgeClient {
 
 	/**
 	 * One request within the window: the answer read, or the network failure; undefined when the
-	 * run stopped while this request waited for its turn.
+	 * run stopped or was cancelled while this request waited for its turn.
 	 */
 	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
 		const slot = await this.window.acquire();
 		let signal: Signal = 'neutral';
 		try {
-			if (this.stopped) return undefined;
+			// A pause may have begun while this request waited for a slot: it is the last gate.
+			await this.waitForTurn();
+			if (this.stopped || this.isCancelled()) return undefined;
+			const sentAt = Date.now();
 			const result = await this.attempt(endpoint, payload);
 			if ('networkCode' in result) {
 				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
 				return result;
 			}
 			const reading = readAnswer(result, endpoint.success);
+			if (result.status !== 429) this.pacer.accept();
 			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
 			else if (speaksProductBridge(reading)) signal = 'answered';
-			return { reading };
+			if (signal === 'answered') this.pacer.roundTripTook(Date.now() - sentAt);
+			return { reading, sentAt };
 		} finally {
 			this.window.release(slot, signal);
+		}
+	}
+
+	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
+	private async waitForTurn(): Promise<void> {
+		const cancelled = () => this.isCancelled();
+		for (;;) {
+			if (this.pauses.holding()) await this.pauses.wait(cancelled);
+			const wait = this.pacer.reserve(this.window.size);
+			// Below a timer's resolution the booking still counts; the wait would cost more than it spreads.
+			if (wait >= 1) await pause(wait, cancelled);
+			if (!this.pauses.holding() || cancelled()) return;
 		}
 	}
 
@@ -289,30 +314,38 @@ export class ProductBridgeClient {
 		// Its own signal only: the deadline's wait below notices a cancelled execution and ends the
 		// request through it (AbortSignal.any would tie one listener per attempt to the execution).
 		const ended = new AbortController();
-		const context = Object.create(this.context, {
-			getExecutionCancelSignal: { value: () => ended.signal },
-		}) as IExecuteFunctions;
-		const request = this.send(context, endpoint, payload).then(
+		let settled = false;
+		const request = this.send(this.contextEndedBy(ended.signal), endpoint, payload).then(
 			(response): AttemptResult => toRawAnswer(response),
 			(error: unknown): AttemptResult => {
 				const network = classifyNetworkError(error);
 				return { networkCode: network.code, ...network };
 			},
 		);
-		const deadline = pause(
-			this.settings.requestTimeout,
-			() => ended.signal.aborted || this.isCancelled(),
-		).then((): AttemptResult => {
-			const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
-			const message = `no complete answer within ${this.settings.requestTimeout} ms`;
-			return { networkCode: code, code, message };
-		});
-		try {
-			return await Promise.race([request, deadline]);
-		} finally {
-			// Ends the request if the deadline won, and the deadline's wait if the request did.
-			ended.abort();
-		}
+		const result = await Promise.race([request, this.deadline(() => settled)]);
+		settled = true;
+		// Only a request the deadline or a cancel overtook is ended: aborting an answered one would
+		// cost an error object and its listeners' work on every request.
+		if ('networkCode' in result && OVERTAKEN.has(result.code)) ended.abort();
+		return result;
+	}
+
+	/**
+	 * The node's context with the attempt's own signal. Built here, not in `attempt`, so that the
+	 * deadline's timer, which outlives an answered request a little, does not keep it alive.
+	 */
+	private contextEndedBy(signal: AbortSignal): IExecuteFunctions {
+		return Object.create(this.context, {
+			getExecutionCancelSignal: { value: () => signal },
+		}) as IExecuteFunctions;
+	}
+
+	/** The attempt's end when no answer has come in time, or the execution was cancelled. */
+	private async deadline(settled: () => boolean): Promise<AttemptResult> {
+		const timeout = this.settings.requestTimeout;
+		await pause(timeout, () => settled() || this.isCancelled());
+		const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
+		return { networkCode: code, code, message: `no complete answer within ${timeout} ms` };
 	}
 
 	private async send(

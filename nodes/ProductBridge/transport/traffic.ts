@@ -8,6 +8,11 @@ export class PauseGate {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
 	}
 
+	/** Whether requests are being held right now. */
+	holding(): boolean {
+		return this.resumeAt > Date.now();
+	}
+
 	async wait(stop: () => boolean): Promise<void> {
 		for (let delay = this.resumeAt - Date.now(); delay > 0 && !stop(); ) {
 			await pause(delay, stop);

@@ -1,0 +1,91 @@
+/** Never slower than one request every two seconds, whatever the estimate says. */
+const MIN_RATE = 0.5;
+/** A 429 sets the pace a little below the rate that was being accepted. */
+const BACKOFF = 0.9;
+/** Growth per accepted answer while pacing: +1 request/s per second, or +3 % per second if more. */
+const GROWTH_SHARE = 0.03;
+/** The shortest stretch a rate is measured over, so that one burst does not pass for a rate. */
+const MIN_MEASURE_MS = 1000;
+
+/**
+ * Spaces request starts, for two reasons.
+ *
+ * A rate limit: the window of requests in flight bounds concurrency, not rate, and a fast answer
+ * frees its slot at once. Until the first 429 this does nothing. On a 429 it sets the pace just
+ * below the rate of answers accepted since the last one (the run's start at first), then probes
+ * upward by one request per second each second (3 % once faster) and backs off again on the next
+ * 429. A 429 to a request that left before the last back-off is old news and counted once, as the
+ * window does.
+ *
+ * Waves: requests that leave together come back together, and n8n's core then idles through the
+ * next round trip. Given the window, starts are spread at least a round trip ÷ window apart, so a
+ * burst of freed slots (the first requests, a window that grew) leaves over a round trip instead.
+ */
+export class StartPacer {
+	private rate: number | undefined;
+
+	private nextStart = 0;
+
+	private roundTrip: number | undefined;
+
+	private accepted = 0;
+
+	private countingSince: number;
+
+	private lastBackOff = Number.NEGATIVE_INFINITY;
+
+	private readonly clock: () => number;
+
+	constructor(clock: () => number = Date.now) {
+		this.clock = clock;
+		this.countingSince = clock();
+	}
+
+	/** Requests per second now, or undefined while the node has not been rate-limited. */
+	get requestsPerSecond(): number | undefined {
+		return this.rate;
+	}
+
+	/**
+	 * Books the next start for a window of `window` requests in flight; returns how many
+	 * milliseconds this request must wait for it.
+	 */
+	reserve(window: number): number {
+		const gap = Math.max(
+			this.rate === undefined ? 0 : 1000 / this.rate,
+			this.roundTrip === undefined ? 0 : this.roundTrip / window,
+		);
+		if (gap === 0) return 0;
+		const now = this.clock();
+		const start = Math.max(now, this.nextStart);
+		this.nextStart = start + gap;
+		return start - now;
+	}
+
+	/** The time from sending a request to reading its answer, smoothed as TCP smooths it. */
+	roundTripTook(ms: number): void {
+		this.roundTrip = this.roundTrip === undefined ? ms : this.roundTrip * 0.875 + ms * 0.125;
+	}
+
+	/** A request got past the rate limit (any answer but a 429). */
+	accept(): void {
+		this.accepted++;
+		if (this.rate !== undefined) this.rate += Math.max(GROWTH_SHARE, 1 / this.rate);
+	}
+
+	/**
+	 * A 429 to a request that left at `sentAt`; everyone is held until `resumeAt`, and the paced
+	 * starts begin then, one at a time.
+	 */
+	rateLimited(sentAt: number, resumeAt: number): void {
+		if (sentAt < this.lastBackOff) return;
+		const now = this.clock();
+		const measured = (this.accepted * 1000) / Math.max(MIN_MEASURE_MS, now - this.countingSince);
+		this.rate = Math.max(MIN_RATE, BACKOFF * Math.min(measured, this.rate ?? measured));
+		this.accepted = 0;
+		// The pause is not a stretch in which the server could have accepted anything.
+		this.countingSince = Math.max(now, resumeAt);
+		this.lastBackOff = now;
+		this.nextStart = Math.max(this.nextStart, resumeAt);
+	}
+}

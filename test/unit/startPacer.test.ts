@@ -1,0 +1,153 @@
+import { StartPacer } from '../../nodes/ProductBridge/transport/pacing.ts';
+
+/** A pacer on a clock the test moves by hand. */
+function pacerAt(start = 10_000) {
+	const clock = { now: start };
+	const pacer = new StartPacer(() => clock.now);
+	return { clock, pacer };
+}
+
+/** How long each of `count` requests booking now would wait, in a window of 32. */
+function bookedStarts(pacer: StartPacer, count: number): number[] {
+	return Array.from({ length: count }, () => pacer.reserve(32));
+}
+
+/** `count` answers accepted evenly over `ms` milliseconds. */
+function acceptOver(clock: { now: number }, pacer: StartPacer, count: number, ms: number): void {
+	for (let i = 0; i < count; i++) {
+		clock.now += ms / count;
+		pacer.accept();
+	}
+}
+
+describe('pacing request starts after a 429', () => {
+	it('does nothing until ProductBridge first says 429', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 500, 2000);
+		expect(bookedStarts(pacer, 50).every((wait) => wait === 0)).toBe(true);
+		expect(pacer.requestsPerSecond).toBeUndefined();
+	});
+
+	it('sets the pace just below the rate the server was accepting', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 200, 2000); // 100 per second
+		pacer.rateLimited(clock.now - 5, clock.now);
+
+		expect(pacer.requestsPerSecond).toBeCloseTo(90);
+		const starts = bookedStarts(pacer, 4);
+		expect(starts[0]).toBe(0);
+		expect(starts[3] - starts[2]).toBeCloseTo(1000 / 90);
+	});
+
+	it('does not take a burst for a rate: a burst counts over at least a second', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 100); // a bucket of 100 emptied in a tenth of a second
+		pacer.rateLimited(clock.now - 1, clock.now);
+		expect(pacer.requestsPerSecond).toBeCloseTo(90);
+	});
+
+	it('resumes after the shared pause one request at a time, not all at once', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now + 1000);
+
+		// 32 workers wake together at the end of the pause and book their starts.
+		clock.now += 1000;
+		const starts = bookedStarts(pacer, 32);
+		expect(starts[0]).toBe(0);
+		for (let i = 1; i < starts.length; i++) {
+			expect(starts[i] - starts[i - 1]).toBeCloseTo(1000 / 90);
+		}
+	});
+
+	it('starts nobody before the pause is over', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now + 1000);
+		expect(pacer.reserve(32)).toBe(1000);
+	});
+
+	it('probes upward while answers are accepted, and backs off again on the next 429', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		const paced = pacer.requestsPerSecond ?? 0;
+
+		acceptOver(clock, pacer, 90 * 5, 5000);
+		const probed = pacer.requestsPerSecond ?? 0;
+		// About 3 % per second: faster, but carefully.
+		expect(probed).toBeGreaterThan(paced * 1.1);
+		expect(probed).toBeLessThan(paced * 1.2);
+
+		pacer.rateLimited(clock.now - 5, clock.now);
+		// Just below what was accepted since the last 429 (90 per second), not just below the probe.
+		expect(pacer.requestsPerSecond).toBeCloseTo(81);
+	});
+
+	it('counts the 429s of one burst once: requests sent before the back-off are old news', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 1000);
+		const sentAt = clock.now - 5;
+		pacer.rateLimited(sentAt, clock.now);
+		const once = pacer.requestsPerSecond;
+		clock.now += 2;
+		pacer.rateLimited(sentAt, clock.now);
+		pacer.rateLimited(sentAt + 1, clock.now);
+		expect(pacer.requestsPerSecond).toBe(once);
+	});
+
+	it('grows by about one request per second each second at slow rates', () => {
+		const { clock, pacer } = pacerAt();
+		pacer.rateLimited(clock.now, clock.now); // the very first request was refused
+		expect(pacer.requestsPerSecond).toBe(0.5);
+		for (let second = 0; second < 5; second++) {
+			const rate = pacer.requestsPerSecond ?? 0;
+			acceptOver(clock, pacer, Math.round(rate) || 1, 1000);
+		}
+		expect(pacer.requestsPerSecond).toBeGreaterThanOrEqual(4.5);
+		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(7);
+	});
+});
+
+describe('spreading request starts over a round trip', () => {
+	it('does nothing until a round trip has been measured: the first request goes at once', () => {
+		const { pacer } = pacerAt();
+		expect(bookedStarts(pacer, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+	});
+
+	it('lets a burst of freed slots leave over one round trip instead of all at once', () => {
+		const { pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		const waits = bookedStarts(pacer, 32);
+		// A window of 32 over a 32 ms round trip: one start per millisecond.
+		expect(waits).toEqual(Array.from({ length: 32 }, (_, i) => i));
+	});
+
+	it('holds back nothing when requests already leave spread out', () => {
+		const { clock, pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		const waits = [];
+		for (let i = 0; i < 50; i++) {
+			clock.now += 2;
+			waits.push(pacer.reserve(32));
+		}
+		expect(waits.every((wait) => wait === 0)).toBe(true);
+	});
+
+	it('follows the round trip as it changes, smoothed', () => {
+		const { pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		for (let i = 0; i < 40; i++) pacer.roundTripTook(64);
+		const waits = bookedStarts(pacer, 3);
+		expect(waits[2] - waits[1]).toBeCloseTo(2, 1);
+	});
+
+	it('keeps to the rate limit when that is slower than the spread', () => {
+		const { clock, pacer } = pacerAt();
+		pacer.roundTripTook(32);
+		acceptOver(clock, pacer, 10, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		const waits = bookedStarts(pacer, 3);
+		expect(waits[2] - waits[1]).toBeCloseTo(1000 / 9);
+	});
+});
