@@ -231,7 +231,7 @@ async function main(): Promise<void> {
 		log('warm-up run (not measured)');
 		await measure(n8n, standIn, CASES.speed[0]);
 
-		const results: Record<keyof typeof CASES, Measurement[]> = {
+		const results: Results = {
 			speed: [],
 			jittered: [],
 			perItem: [],
@@ -350,28 +350,34 @@ async function executeSampled(
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const times = (value: number) => `${value.toFixed(2)}×`;
+const target = (ok: boolean) => (ok ? 'met' : '**missed**');
+const perItemMs = (m: Measurement) => (m.nodeSeconds * 1000) / m.count;
+const fastest = (a: Measurement, b: Measurement) => (a.nodeSeconds <= b.nodeSeconds ? a : b);
+const rateFloor = 1000 / RATE;
 
-function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInstance): string {
-	const [byDefault, c8, c32, inline, credential] = results.speed;
-	const [jitDefault, jitC32, jitInline, jitCredential] = results.jittered;
-	const [costOurs, costInline, costCredential] = results.perItem;
-	const [rateDefault, , rate32] = results.rateLimit;
-	const [noOp5k, noOp20k, ours5k, ours20k, noOpCapped, oursCapped] = results.memory;
-	const perItemMs = (m: Measurement) => (m.nodeSeconds * 1000) / m.count;
-	const cpuMs = perItemMs(costOurs);
-	// The wave model: n8n's core spends `cpuMs` per request, and each of N/concurrency waves waits
-	// one round trip.
-	const predicted = (concurrency: number) =>
-		(1000 * cpuMs + (1000 / concurrency) * LATENCY_MS) / 1000;
-	// The same two costs fully overlapped: the best any spreading of request starts can do.
-	const overlapped = (concurrency: number) =>
-		Math.max(1000 * cpuMs, (1000 / concurrency) * LATENCY_MS) / 1000;
-	const rateFloor = 1000 / RATE;
-	const target = (ok: boolean) => (ok ? 'met' : '**missed**');
-	const fastest = (a: Measurement, b: Measurement) => (a.nodeSeconds <= b.nodeSeconds ? a : b);
-	const fastHttp = fastest(inline, credential);
-	const fastJitHttp = fastest(jitInline, jitCredential);
-	const lines = [
+type Results = Record<keyof typeof CASES, Measurement[]>;
+
+/** The wave model: n8n's core spends `cpuMs` per request, and each of N/c waves waits one round trip. */
+const predicted = (cpuMs: number, concurrency: number) =>
+	(1000 * cpuMs + (1000 / concurrency) * LATENCY_MS) / 1000;
+/** The same two costs fully overlapped: the best any spreading of request starts can do. */
+const overlapped = (cpuMs: number, concurrency: number) =>
+	Math.max(1000 * cpuMs, (1000 / concurrency) * LATENCY_MS) / 1000;
+
+function render(results: Results, n8n: N8nInstance): string {
+	return [
+		...header(n8n),
+		...speedSection(results),
+		...jitteredSection(results),
+		...perItemSection(results),
+		...waveSection(results),
+		...rateSection(results),
+		...memorySection(results),
+	].join('\n');
+}
+
+function header(n8n: N8nInstance): string[] {
+	return [
 		'# Benchmarks',
 		'',
 		'Produced by `npm run bench`: every row below comes from one run, side by side, in one real',
@@ -388,14 +394,29 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		"the body (no credential to load: the fastest) and with this package's credential. Every",
 		'headline ratio is against the faster of the two.',
 		'',
+	];
+}
+
+function speedSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline, credential] = results.speed;
+	const fastHttp = fastest(inline, credential);
+	const cpuMs = perItemMs(results.perItem[0]);
+	return [
 		`## 1. 1,000 deletions, ${LATENCY_MS} ms latency`,
 		'',
 		speedTable([byDefault, c8, c32, inline, credential]),
 		'',
 		`- Default options / Concurrency 32: **${times(byDefault.nodeSeconds / c32.nodeSeconds)}** (target ≤ 1.10×: ${target(byDefault.nodeSeconds <= 1.1 * c32.nodeSeconds)}).`,
 		`- Default options / the old default (8): **${times(byDefault.nodeSeconds / c8.nodeSeconds)}** (target ≤ 0.50×: ${target(byDefault.nodeSeconds <= 0.5 * c8.nodeSeconds)}).`,
-		`- Fastest HTTP Request (${fastHttp.label}) / default options: **${times(fastHttp.nodeSeconds / byDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastHttp.nodeSeconds >= 1.5 * byDefault.nodeSeconds)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(32))} if n8n's core never idled (section 3's wave model).`,
+		`- Fastest HTTP Request (${fastHttp.label}) / default options: **${times(fastHttp.nodeSeconds / byDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastHttp.nodeSeconds >= 1.5 * byDefault.nodeSeconds)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(cpuMs, 32))} if n8n's core never idled (section 3's wave model).`,
 		'',
+	];
+}
+
+function jitteredSection(results: Results): string[] {
+	const [jitDefault, jitC32, jitInline, jitCredential] = results.jittered;
+	const fastJitHttp = fastest(jitInline, jitCredential);
+	return [
 		`## 2. 1,000 deletions, ${LATENCY_MS} ± ${JITTER_MS} ms latency (uniform)`,
 		'',
 		speedTable([jitDefault, jitC32, jitInline, jitCredential]),
@@ -403,6 +424,13 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		`- Fastest HTTP Request (${fastJitHttp.label}) / default options: **${times(fastJitHttp.nodeSeconds / jitDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastJitHttp.nodeSeconds >= 1.5 * jitDefault.nodeSeconds)}); with the credential: ${times(jitCredential.nodeSeconds / jitDefault.nodeSeconds)}.`,
 		`- Default options / Concurrency 32: ${times(jitDefault.nodeSeconds / jitC32.nodeSeconds)}.`,
 		'',
+	];
+}
+
+function perItemSection(results: Results): string[] {
+	const [costOurs, costInline, costCredential] = results.perItem;
+	const cpuMs = perItemMs(costOurs);
+	return [
 		'## 3. Cost per item, 5,000 deletions, 0 ms latency',
 		'',
 		'| node | time (s) | per item (ms) |',
@@ -413,17 +441,30 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		'',
 		`- ProductBridge per item: **${fixed(cpuMs, 3)} ms** (target ≤ 0.90 ms: ${target(cpuMs <= 0.9)}); against the HTTP Request node with the key inline ${times(cpuMs / perItemMs(costInline))}, with the credential ${times(cpuMs / perItemMs(costCredential))}.`,
 		'',
+	];
+}
+
+function waveSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline] = results.speed;
+	const cpuMs = perItemMs(results.perItem[0]);
+	return [
 		'### The wave model',
 		'',
 		"Requests that leave together come back together: n8n's core spends the per-item CPU above on",
 		'each request and idles through each round trip, so with c in flight',
 		`time ≈ N × CPU per item + (N ÷ c) × latency. With ${fixed(cpuMs, 3)} ms per item that is`,
-		`${fixed(predicted(8))} s at c = 8 (measured ${fixed(c8.nodeSeconds)} s) and ${fixed(predicted(32))} s at c = 32 (measured ${fixed(c32.nodeSeconds)} s).`,
+		`${fixed(predicted(cpuMs, 8))} s at c = 8 (measured ${fixed(c8.nodeSeconds)} s) and ${fixed(predicted(cpuMs, 32))} s at c = 32 (measured ${fixed(c32.nodeSeconds)} s).`,
 		'The node spreads request starts over the round trip so that the two costs overlap; fully',
-		`overlapped, time ≈ max(N × CPU per item, (N ÷ c) × latency) = ${fixed(overlapped(32))} s at c = 32 (default options measured ${fixed(byDefault.nodeSeconds)} s).`,
+		`overlapped, time ≈ max(N × CPU per item, (N ÷ c) × latency) = ${fixed(overlapped(cpuMs, 32))} s at c = 32 (default options measured ${fixed(byDefault.nodeSeconds)} s).`,
 		'The HTTP Request node sends everything at once and pays only its own CPU per item, so the',
-		`overlapped time also bounds the ratio against it: at most ${times(inline.nodeSeconds / overlapped(32))} at ${LATENCY_MS} ms. Past c ≈ latency ÷ CPU per item (${fixed(LATENCY_MS / cpuMs, 0)} here) only a cheaper request helps.`,
+		`overlapped time also bounds the ratio against it: at most ${times(inline.nodeSeconds / overlapped(cpuMs, 32))} at ${LATENCY_MS} ms. Past c ≈ latency ÷ CPU per item (${fixed(LATENCY_MS / cpuMs, 0)} here) only a cheaper request helps.`,
 		'',
+	];
+}
+
+function rateSection(results: Results): string[] {
+	const [rateDefault, , rate32] = results.rateLimit;
+	return [
 		`## 4. 1,000 deletions, ${RATE} requests/s allowed (429 + Retry-After beyond), 5% 503s, 2% connection resets after acting`,
 		'',
 		'| node | time (s) | × N/rate | failed items | deleted_or_not_found | requests sent | 429s received | peak in flight |',
@@ -438,6 +479,12 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		"- HTTP Request's row is set to On Error → Continue so its failures can be counted; n8n's Retry On Fail then never fires (the node does not fail), and without Continue the first failed item stops the whole run.",
 		'- `deleted_or_not_found`: a reset after the deletion happened and the retry found the user gone; nothing looked the user up first, so the node cannot tell its own removal from a user who was never linked, and says so instead of claiming a deletion.',
 		'',
+	];
+}
+
+function memorySection(results: Results): string[] {
+	const [noOp5k, noOp20k, ours5k, ours20k, noOpCapped, oursCapped] = results.memory;
+	return [
 		'## 5. Peak memory of the n8n process',
 		'',
 		'| node | items | peak RSS (MB) |',
@@ -448,7 +495,6 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		`- With old space capped at ${HEAP_CAP_MB} MB, 20,000 deletions ${oursCapped.failed === 0 ? 'still complete' : 'do not all complete'} (${oursCapped.failed} failed) with a peak of ${oursCapped.peakRssMb} MB against ${noOpCapped.peakRssMb} MB for the baseline (**${times(oursCapped.peakRssMb / noOpCapped.peakRssMb)}**): the uncapped peak is V8 letting garbage from n8n's per-request work pile up, not memory the node keeps.`,
 		'',
 	];
-	return lines.join('\n');
 }
 
 function speedTable(rows: Measurement[]): string {
