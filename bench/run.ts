@@ -8,20 +8,24 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { parseExecution, prepareN8n, REPO_ROOT } from '../tools/n8n.ts';
 import type { N8nInstance, OutputItem } from '../tools/n8n.ts';
 import { startStandIn } from '../tools/standin/server.ts';
 import type { FaultsPatch, StandIn } from '../tools/standin/server.ts';
+import { SAMPLES_FILE_VARIABLE } from './loop-sampler.ts';
+import type { LoopSamples } from './loop-sampler.ts';
 import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST } from './workflows.ts';
 import type { Target } from './workflows.ts';
 
 // A fresh key of the real shape (pb_ + 43 URL-safe characters) for every run.
 const API_KEY = `pb_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 const RUN_TIMEOUT_MS = 15 * 60_000;
+const LOOP_SAMPLER = path.join(REPO_ROOT, 'bench', 'loop-sampler.ts');
 
 interface Case {
 	id: string;
@@ -43,6 +47,17 @@ interface Measurement {
 	rateLimited: number;
 	maxInFlight: number;
 	peakRssMb: number;
+	/** n8n's process during the node's run, from bench/loop-sampler.ts. */
+	loop: LoopFigures;
+}
+
+interface LoopFigures {
+	/** Event-loop utilisation: the share of wall time the loop was busy, 0–1. */
+	elu: number;
+	/** CPU time of the whole process (all threads) per wall second. */
+	cpuCores: number;
+	/** The share of the process's life spent taking the samples (wall time, so preemption counts). */
+	samplingShare: number;
 }
 
 const LATENCY_MS = 25;
@@ -244,7 +259,7 @@ async function main(): Promise<void> {
 				log(`${benchCase.label}, ${benchCase.count} items`);
 				const measurement = await measure(n8n, standIn, benchCase);
 				log(
-					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB`,
+					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
 				);
 				results[group].push(measurement);
 			}
@@ -270,23 +285,19 @@ function onlyGroups(): string[] | undefined {
 async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Promise<Measurement> {
 	standIn.reset({ acceptAnyUser: true });
 	standIn.configure(benchCase.faults ?? {});
-	const { stdout, stderrTail, peakRssKb, exitCode } = await executeSampled(
-		n8n,
-		benchCase.id,
-		benchCase.nodeFlags ?? [],
-	);
-	const execution = parseExecution(stdout);
+	const run = await executeSampled(n8n, benchCase.id, benchCase.nodeFlags ?? []);
+	const execution = parseExecution(run.stdout);
 	const nodeRun = execution?.data.resultData.runData[NODE_UNDER_TEST]?.[0];
-	if (nodeRun === undefined || nodeRun.executionTime === undefined) {
+	const stats = standIn.stats();
+	const peakRssMb = Math.round(run.peakRssKb / 1024);
+	if (nodeRun?.executionTime === undefined || nodeRun.startTime === undefined) {
 		// A row that did not finish is a result too (e.g. a capped heap): shown, not hidden by a crash.
 		process.stderr.write(
-			`${benchCase.id}: n8n exited ${exitCode} without running the node:\n${stderrTail}\n`,
+			`${benchCase.id}: n8n exited ${run.exitCode} without running the node:\n${run.stderrTail}\n`,
 		);
-		const stats = standIn.stats();
-		const peakRssMb = Math.round(peakRssKb / 1024);
 		const { count, label } = benchCase;
 		return {
-			label: `${label} (n8n exited ${exitCode} without finishing)`,
+			label: `${label} (n8n exited ${run.exitCode} without finishing)`,
 			count,
 			nodeSeconds: Number.NaN,
 			failed: count,
@@ -295,10 +306,12 @@ async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Pro
 			rateLimited: 0,
 			maxInFlight: stats.maxInFlight,
 			peakRssMb,
+			loop: NO_LOOP_FIGURES,
 		};
 	}
 	const items: OutputItem[] = (nodeRun.data?.main?.[0] ?? []) as OutputItem[];
-	const stats = standIn.stats();
+	const start = nodeRun.startTime;
+	const end = start + nodeRun.executionTime;
 	return {
 		label: benchCase.label,
 		count: benchCase.count,
@@ -308,20 +321,65 @@ async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Pro
 		requests: stats.requests,
 		rateLimited: stats.byStatus['429'] ?? 0,
 		maxInFlight: stats.maxInFlight,
-		peakRssMb: Math.round(peakRssKb / 1024),
+		peakRssMb,
+		loop: loopFigures(run.loop, start, end),
 	};
 }
 
-/** `n8n execute`, sampling the process's peak resident memory (VmHWM) while it runs. */
+const NO_LOOP_FIGURES: LoopFigures = { elu: Number.NaN, cpuCores: Number.NaN, samplingShare: 0 };
+
+/**
+ * Event-loop utilisation and CPU of n8n's process between the first and the last sample inside
+ * [start, end] (the node's run; samples are SAMPLE_MS apart, so the edges are within that).
+ */
+function loopFigures(recorded: LoopSamples | undefined, start: number, end: number): LoopFigures {
+	const inside = (recorded?.samples ?? []).filter((s) => s.at >= start && s.at <= end);
+	const first = inside[0];
+	const last = inside.at(-1);
+	if (recorded === undefined || first === undefined || last === undefined || last === first) {
+		return NO_LOOP_FIGURES;
+	}
+	const active = last.active - first.active;
+	const idle = last.idle - first.idle;
+	return {
+		elu: active / (active + idle),
+		cpuCores: (last.cpuUs - first.cpuUs) / 1000 / (last.at - first.at),
+		samplingShare: samplingShare(recorded),
+	};
+}
+
+function samplingShare({ samples, samplingUs }: LoopSamples): number {
+	const life = (samples.at(-1)?.at ?? 0) - (samples[0]?.at ?? 0);
+	return life > 0 ? samplingUs / 1000 / life : 0;
+}
+
+interface ExecutedRun {
+	stdout: string;
+	stderrTail: string;
+	peakRssKb: number;
+	exitCode: number | null;
+	/** What bench/loop-sampler.ts recorded inside n8n's process; undefined if it wrote nothing. */
+	loop: LoopSamples | undefined;
+}
+
+/**
+ * `n8n execute`, sampling the process's peak resident memory (VmHWM) from outside while it runs
+ * and its event loop from inside (bench/loop-sampler.ts, preloaded through NODE_OPTIONS).
+ */
 async function executeSampled(
 	n8n: N8nInstance,
 	workflowId: string,
 	nodeFlags: string[],
-): Promise<{ stdout: string; stderrTail: string; peakRssKb: number; exitCode: number | null }> {
+): Promise<ExecutedRun> {
+	const samplesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'pb-bench-loop-')), 'samples');
 	const args = [...nodeFlags, n8n.n8nBinary, 'execute', `--id=${workflowId}`, '--rawOutput'];
 	const child = spawn(n8n.nodeBinary, args, {
 		cwd: n8n.workDir,
-		env: n8n.env,
+		env: {
+			...n8n.env,
+			NODE_OPTIONS: `--import=${pathToFileURL(LOOP_SAMPLER).href}`,
+			[SAMPLES_FILE_VARIABLE]: samplesFile,
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const chunks: Buffer[] = [];
@@ -331,21 +389,42 @@ async function executeSampled(
 		'data',
 		(chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000)),
 	);
+	const peakRss = samplePeakRss(child.pid);
+	const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+	const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	clearTimeout(killer);
+	const stdout = Buffer.concat(chunks).toString('utf8');
+	return { stdout, stderrTail, peakRssKb: peakRss.stop(), exitCode, loop: readLoop(samplesFile) };
+}
+
+/** Polls /proc/<pid>/status for VmHWM every 100 ms; `stop` ends polling and gives the peak, kB. */
+function samplePeakRss(pid: number | undefined): { stop: () => number } {
 	let peakRssKb = 0;
 	const sample = () => {
 		try {
-			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 			peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
 		} catch {
 			// the process has just exited; the last sample stands
 		}
 	};
 	const sampler = setInterval(sample, 100);
-	const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-	const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
-	clearInterval(sampler);
-	clearTimeout(killer);
-	return { stdout: Buffer.concat(chunks).toString('utf8'), stderrTail, peakRssKb, exitCode };
+	return {
+		stop: () => {
+			clearInterval(sampler);
+			return peakRssKb;
+		},
+	};
+}
+
+function readLoop(samplesFile: string): LoopSamples | undefined {
+	try {
+		return JSON.parse(readFileSync(samplesFile, 'utf8')) as LoopSamples;
+	} catch {
+		return undefined; // killed, or crashed before exit handlers ran
+	} finally {
+		rmSync(path.dirname(samplesFile), { recursive: true, force: true });
+	}
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
@@ -458,6 +537,31 @@ function waveSection(results: Results): string[] {
 		`overlapped, time ≈ max(N × CPU per item, (N ÷ c) × latency) = ${fixed(overlapped(cpuMs, 32))} s at c = 32 (default options measured ${fixed(byDefault.nodeSeconds)} s).`,
 		'The HTTP Request node sends everything at once and pays only its own CPU per item, so the',
 		`overlapped time also bounds the ratio against it: at most ${times(inline.nodeSeconds / overlapped(cpuMs, 32))} at ${LATENCY_MS} ms. Past c ≈ latency ÷ CPU per item (${fixed(LATENCY_MS / cpuMs, 0)} here) only a cheaper request helps.`,
+		'',
+		...loopSection(results),
+	];
+}
+
+/** Event-loop utilisation of n8n's process during the node's run: the wave model's idle time. */
+function loopSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline] = results.speed;
+	const costOurs = results.perItem[0];
+	const idle = (m: Measurement) => m.nodeSeconds * (1 - m.loop.elu);
+	const all = Object.values(results).flat();
+	const samplingShare = Math.max(...all.map((m) => m.loop.samplingShare));
+	const loopRow = (m: Measurement, latency: string) =>
+		`| ${m.label} | ${latency} | ${fixed(m.nodeSeconds)} | ${fixed(m.loop.elu)} | ${fixed(idle(m))} | ${fixed(m.loop.cpuCores)} |`;
+	return [
+		"What n8n's main thread did during the node's run, measured inside n8n's process:",
+		'',
+		'| node | latency | time (s) | event-loop utilisation | idle (s) | CPU (cores) |',
+		'|---|---:|---:|---:|---:|---:|',
+		loopRow(costOurs, '0 ms'),
+		...[byDefault, c8, c32, inline].map((m) => loopRow(m, `${LATENCY_MS} ms`)),
+		'',
+		'- Event-loop utilisation is the share of the run the main thread was busy; idle = time × (1 − utilisation) is the time the core sat waiting for answers. CPU is the whole process (all threads, garbage collection included) per wall second: it can exceed the utilisation (other threads), or fall below it when the busy thread waits for a core on a shared machine.',
+		`- At 0 ms the loop is busy ${fixed(costOurs.loop.elu)} of the time: the cost per item is CPU, not waiting. At ${LATENCY_MS} ms the waits appear as idle time: ${fixed(idle(c8))} s at Concurrency 8 (the model's (N ÷ c) × latency is ${fixed(((1000 / 8) * LATENCY_MS) / 1000)} s) and ${fixed(idle(c32))} s at Concurrency 32 (model ${fixed(((1000 / 32) * LATENCY_MS) / 1000)} s). Spreading request starts is meant to turn that idle time into overlap: default options idle ${fixed(idle(byDefault))} s; the HTTP Request node, all requests at once, ${fixed(idle(inline))} s.`,
+		`- Measured by bench/loop-sampler.ts, preloaded into \`n8n execute\` through NODE_OPTIONS (no change to n8n or the node): it reads the loop's counters and the process's CPU time every 20 ms, and the figures are taken between the first and last sample inside the node's run. Sampling took at most ${fixed(100 * samplingShare, 2)}% of any run's wall time (measured by the sampler itself, preemption included).`,
 		'',
 	];
 }
