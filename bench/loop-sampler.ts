@@ -4,9 +4,9 @@
  * named by PB_BENCH_LOOP_SAMPLES when the process exits. The benchmark then reads them over the
  * window of the node's run (n8n's start-up and shutdown are outside it).
  *
- * Cost: one sample (two counters and a clock read) every SAMPLE_MS, on a timer that does not keep
- * the process alive; the time spent sampling is itself measured and written out, and the report
- * shows it.
+ * Cost: one sample (two counters and a clock read, about 2 µs of CPU measured on its own in a loop
+ * of 100,000: 0.01% of a core at one per SAMPLE_MS) on a timer that does not keep the process
+ * alive. The wall time spent sampling is measured and written out, and the report shows it.
  * The variable is removed on load, so the processes n8n starts (the task runner) sample nothing.
  */
 import { writeFileSync } from 'node:fs';
