@@ -8,20 +8,24 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { parseExecution, prepareN8n, REPO_ROOT } from '../tools/n8n.ts';
-import type { N8nInstance, OutputItem } from '../tools/n8n.ts';
+import type { N8nInstance, NodeRun, OutputItem } from '../tools/n8n.ts';
 import { startStandIn } from '../tools/standin/server.ts';
 import type { FaultsPatch, StandIn } from '../tools/standin/server.ts';
+import { SAMPLES_FILE_VARIABLE } from './loop-sampler.ts';
+import type { LoopSamples } from './loop-sampler.ts';
 import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST } from './workflows.ts';
 import type { Target } from './workflows.ts';
 
 // A fresh key of the real shape (pb_ + 43 URL-safe characters) for every run.
 const API_KEY = `pb_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 const RUN_TIMEOUT_MS = 15 * 60_000;
+const LOOP_SAMPLER = path.join(REPO_ROOT, 'bench', 'loop-sampler.ts');
 
 interface Case {
 	id: string;
@@ -43,6 +47,17 @@ interface Measurement {
 	rateLimited: number;
 	maxInFlight: number;
 	peakRssMb: number;
+	/** n8n's process during the node's run, from bench/loop-sampler.ts. */
+	loop: LoopFigures;
+}
+
+interface LoopFigures {
+	/** Event-loop utilisation: the share of wall time the loop was busy, 0–1. */
+	elu: number;
+	/** CPU time of the whole process (all threads) per wall second. */
+	cpuCores: number;
+	/** The share of the process's life spent taking the samples (wall time, so preemption counts). */
+	samplingShare: number;
 }
 
 const LATENCY_MS = 25;
@@ -159,6 +174,13 @@ const CASES = {
 			faults: rateLimitedAndFaulty,
 		},
 		{
+			id: 'benchRateHttpLoop32',
+			label: `${HTTP_INLINE}, 32 at a time (Loop Over Items): fixed concurrency 32, no pacing, no retries`,
+			count: 1000,
+			target: { ...httpInline, loopBatch: 32 },
+			faults: rateLimitedAndFaulty,
+		},
+		{
 			id: 'benchRateHttp',
 			label: `${HTTP_INLINE}, Retry On Fail (5 tries, 5 s)`,
 			count: 1000,
@@ -231,7 +253,7 @@ async function main(): Promise<void> {
 		log('warm-up run (not measured)');
 		await measure(n8n, standIn, CASES.speed[0]);
 
-		const results: Record<keyof typeof CASES, Measurement[]> = {
+		const results: Results = {
 			speed: [],
 			jittered: [],
 			perItem: [],
@@ -244,7 +266,7 @@ async function main(): Promise<void> {
 				log(`${benchCase.label}, ${benchCase.count} items`);
 				const measurement = await measure(n8n, standIn, benchCase);
 				log(
-					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB`,
+					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
 				);
 				results[group].push(measurement);
 			}
@@ -270,23 +292,19 @@ function onlyGroups(): string[] | undefined {
 async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Promise<Measurement> {
 	standIn.reset({ acceptAnyUser: true });
 	standIn.configure(benchCase.faults ?? {});
-	const { stdout, stderrTail, peakRssKb, exitCode } = await executeSampled(
-		n8n,
-		benchCase.id,
-		benchCase.nodeFlags ?? [],
-	);
-	const execution = parseExecution(stdout);
-	const nodeRun = execution?.data.resultData.runData[NODE_UNDER_TEST]?.[0];
-	if (nodeRun === undefined || nodeRun.executionTime === undefined) {
+	const run = await executeSampled(n8n, benchCase.id, benchCase.nodeFlags ?? []);
+	const execution = parseExecution(run.stdout);
+	const span = nodeSpan(execution?.data.resultData.runData[NODE_UNDER_TEST] ?? []);
+	const stats = standIn.stats();
+	const peakRssMb = Math.round(run.peakRssKb / 1024);
+	if (span === undefined) {
 		// A row that did not finish is a result too (e.g. a capped heap): shown, not hidden by a crash.
 		process.stderr.write(
-			`${benchCase.id}: n8n exited ${exitCode} without running the node:\n${stderrTail}\n`,
+			`${benchCase.id}: n8n exited ${run.exitCode} without running the node:\n${run.stderrTail}\n`,
 		);
-		const stats = standIn.stats();
-		const peakRssMb = Math.round(peakRssKb / 1024);
 		const { count, label } = benchCase;
 		return {
-			label: `${label} (n8n exited ${exitCode} without finishing)`,
+			label: `${label} (n8n exited ${run.exitCode} without finishing)`,
 			count,
 			nodeSeconds: Number.NaN,
 			failed: count,
@@ -295,33 +313,93 @@ async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Pro
 			rateLimited: 0,
 			maxInFlight: stats.maxInFlight,
 			peakRssMb,
+			loop: NO_LOOP_FIGURES,
 		};
 	}
-	const items: OutputItem[] = (nodeRun.data?.main?.[0] ?? []) as OutputItem[];
-	const stats = standIn.stats();
+	const { start, end, items } = span;
 	return {
 		label: benchCase.label,
 		count: benchCase.count,
-		nodeSeconds: nodeRun.executionTime / 1000,
+		nodeSeconds: (end - start) / 1000,
 		failed: benchCase.count - items.filter((item) => !('error' in item.json)).length,
 		ambiguous: items.filter((item) => item.json.status === 'deleted_or_not_found').length,
 		requests: stats.requests,
 		rateLimited: stats.byStatus['429'] ?? 0,
 		maxInFlight: stats.maxInFlight,
-		peakRssMb: Math.round(peakRssKb / 1024),
+		peakRssMb,
+		loop: loopFigures(run.loop, start, end),
 	};
 }
 
-/** `n8n execute`, sampling the process's peak resident memory (VmHWM) while it runs. */
+/**
+ * The node under test's runs: one, or one per batch behind Loop Over Items. From the first run's
+ * start to the last run's end (for one run, n8n's `executionTime`), and every item they output.
+ */
+function nodeSpan(
+	runs: NodeRun[],
+): { start: number; end: number; items: OutputItem[] } | undefined {
+	const first = runs[0];
+	const last = runs.at(-1);
+	if (first?.startTime === undefined || last?.startTime === undefined) return undefined;
+	if (last.executionTime === undefined) return undefined;
+	const items = runs.flatMap((run) => (run.data?.main?.[0] ?? []) as OutputItem[]);
+	return { start: first.startTime, end: last.startTime + last.executionTime, items };
+}
+
+const NO_LOOP_FIGURES: LoopFigures = { elu: Number.NaN, cpuCores: Number.NaN, samplingShare: 0 };
+
+/**
+ * Event-loop utilisation and CPU of n8n's process between the first and the last sample inside
+ * [start, end] (the node's run; samples are SAMPLE_MS apart, so the edges are within that).
+ */
+function loopFigures(recorded: LoopSamples | undefined, start: number, end: number): LoopFigures {
+	const inside = (recorded?.samples ?? []).filter((s) => s.at >= start && s.at <= end);
+	const first = inside[0];
+	const last = inside.at(-1);
+	if (recorded === undefined || first === undefined || last === undefined || last === first) {
+		return NO_LOOP_FIGURES;
+	}
+	const active = last.active - first.active;
+	const idle = last.idle - first.idle;
+	return {
+		elu: active / (active + idle),
+		cpuCores: (last.cpuUs - first.cpuUs) / 1000 / (last.at - first.at),
+		samplingShare: samplingShare(recorded),
+	};
+}
+
+function samplingShare({ samples, samplingUs }: LoopSamples): number {
+	const life = (samples.at(-1)?.at ?? 0) - (samples[0]?.at ?? 0);
+	return life > 0 ? samplingUs / 1000 / life : 0;
+}
+
+interface ExecutedRun {
+	stdout: string;
+	stderrTail: string;
+	peakRssKb: number;
+	exitCode: number | null;
+	/** What bench/loop-sampler.ts recorded inside n8n's process; undefined if it wrote nothing. */
+	loop: LoopSamples | undefined;
+}
+
+/**
+ * `n8n execute`, sampling the process's peak resident memory (VmHWM) from outside while it runs
+ * and its event loop from inside (bench/loop-sampler.ts, preloaded through NODE_OPTIONS).
+ */
 async function executeSampled(
 	n8n: N8nInstance,
 	workflowId: string,
 	nodeFlags: string[],
-): Promise<{ stdout: string; stderrTail: string; peakRssKb: number; exitCode: number | null }> {
+): Promise<ExecutedRun> {
+	const samplesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'pb-bench-loop-')), 'samples');
 	const args = [...nodeFlags, n8n.n8nBinary, 'execute', `--id=${workflowId}`, '--rawOutput'];
 	const child = spawn(n8n.nodeBinary, args, {
 		cwd: n8n.workDir,
-		env: n8n.env,
+		env: {
+			...n8n.env,
+			NODE_OPTIONS: `--import=${pathToFileURL(LOOP_SAMPLER).href}`,
+			[SAMPLES_FILE_VARIABLE]: samplesFile,
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const chunks: Buffer[] = [];
@@ -331,47 +409,74 @@ async function executeSampled(
 		'data',
 		(chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000)),
 	);
+	const peakRss = samplePeakRss(child.pid);
+	const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+	const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	clearTimeout(killer);
+	const stdout = Buffer.concat(chunks).toString('utf8');
+	return { stdout, stderrTail, peakRssKb: peakRss.stop(), exitCode, loop: readLoop(samplesFile) };
+}
+
+/** Polls /proc/<pid>/status for VmHWM every 100 ms; `stop` ends polling and gives the peak, kB. */
+function samplePeakRss(pid: number | undefined): { stop: () => number } {
 	let peakRssKb = 0;
 	const sample = () => {
 		try {
-			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 			peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
 		} catch {
 			// the process has just exited; the last sample stands
 		}
 	};
 	const sampler = setInterval(sample, 100);
-	const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-	const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
-	clearInterval(sampler);
-	clearTimeout(killer);
-	return { stdout: Buffer.concat(chunks).toString('utf8'), stderrTail, peakRssKb, exitCode };
+	return {
+		stop: () => {
+			clearInterval(sampler);
+			return peakRssKb;
+		},
+	};
+}
+
+function readLoop(samplesFile: string): LoopSamples | undefined {
+	try {
+		return JSON.parse(readFileSync(samplesFile, 'utf8')) as LoopSamples;
+	} catch {
+		return undefined; // killed, or crashed before exit handlers ran
+	} finally {
+		rmSync(path.dirname(samplesFile), { recursive: true, force: true });
+	}
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const times = (value: number) => `${value.toFixed(2)}×`;
+const target = (ok: boolean) => (ok ? 'met' : '**missed**');
+const perItemMs = (m: Measurement) => (m.nodeSeconds * 1000) / m.count;
+const fastest = (a: Measurement, b: Measurement) => (a.nodeSeconds <= b.nodeSeconds ? a : b);
+const rateFloor = 1000 / RATE;
 
-function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInstance): string {
-	const [byDefault, c8, c32, inline, credential] = results.speed;
-	const [jitDefault, jitC32, jitInline, jitCredential] = results.jittered;
-	const [costOurs, costInline, costCredential] = results.perItem;
-	const [rateDefault, , rate32] = results.rateLimit;
-	const [noOp5k, noOp20k, ours5k, ours20k, noOpCapped, oursCapped] = results.memory;
-	const perItemMs = (m: Measurement) => (m.nodeSeconds * 1000) / m.count;
-	const cpuMs = perItemMs(costOurs);
-	// The wave model: n8n's core spends `cpuMs` per request, and each of N/concurrency waves waits
-	// one round trip.
-	const predicted = (concurrency: number) =>
-		(1000 * cpuMs + (1000 / concurrency) * LATENCY_MS) / 1000;
-	// The same two costs fully overlapped: the best any spreading of request starts can do.
-	const overlapped = (concurrency: number) =>
-		Math.max(1000 * cpuMs, (1000 / concurrency) * LATENCY_MS) / 1000;
-	const rateFloor = 1000 / RATE;
-	const target = (ok: boolean) => (ok ? 'met' : '**missed**');
-	const fastest = (a: Measurement, b: Measurement) => (a.nodeSeconds <= b.nodeSeconds ? a : b);
-	const fastHttp = fastest(inline, credential);
-	const fastJitHttp = fastest(jitInline, jitCredential);
-	const lines = [
+type Results = Record<keyof typeof CASES, Measurement[]>;
+
+/** The wave model: n8n's core spends `cpuMs` per request, and each of N/c waves waits one round trip. */
+const predicted = (cpuMs: number, concurrency: number) =>
+	(1000 * cpuMs + (1000 / concurrency) * LATENCY_MS) / 1000;
+/** The same two costs fully overlapped: the best any spreading of request starts can do. */
+const overlapped = (cpuMs: number, concurrency: number) =>
+	Math.max(1000 * cpuMs, (1000 / concurrency) * LATENCY_MS) / 1000;
+
+function render(results: Results, n8n: N8nInstance): string {
+	return [
+		...header(n8n),
+		...speedSection(results),
+		...jitteredSection(results),
+		...perItemSection(results),
+		...waveSection(results),
+		...rateSection(results),
+		...memorySection(results),
+	].join('\n');
+}
+
+function header(n8n: N8nInstance): string[] {
+	return [
 		'# Benchmarks',
 		'',
 		'Produced by `npm run bench`: every row below comes from one run, side by side, in one real',
@@ -388,14 +493,29 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		"the body (no credential to load: the fastest) and with this package's credential. Every",
 		'headline ratio is against the faster of the two.',
 		'',
+	];
+}
+
+function speedSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline, credential] = results.speed;
+	const fastHttp = fastest(inline, credential);
+	const cpuMs = perItemMs(results.perItem[0]);
+	return [
 		`## 1. 1,000 deletions, ${LATENCY_MS} ms latency`,
 		'',
 		speedTable([byDefault, c8, c32, inline, credential]),
 		'',
 		`- Default options / Concurrency 32: **${times(byDefault.nodeSeconds / c32.nodeSeconds)}** (target ≤ 1.10×: ${target(byDefault.nodeSeconds <= 1.1 * c32.nodeSeconds)}).`,
 		`- Default options / the old default (8): **${times(byDefault.nodeSeconds / c8.nodeSeconds)}** (target ≤ 0.50×: ${target(byDefault.nodeSeconds <= 0.5 * c8.nodeSeconds)}).`,
-		`- Fastest HTTP Request (${fastHttp.label}) / default options: **${times(fastHttp.nodeSeconds / byDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastHttp.nodeSeconds >= 1.5 * byDefault.nodeSeconds)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(32))} if n8n's core never idled (section 3's wave model).`,
+		`- Fastest HTTP Request (${fastHttp.label}) / default options: **${times(fastHttp.nodeSeconds / byDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastHttp.nodeSeconds >= 1.5 * byDefault.nodeSeconds)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(cpuMs, 32))} if n8n's core never idled (section 3's wave model).`,
 		'',
+	];
+}
+
+function jitteredSection(results: Results): string[] {
+	const [jitDefault, jitC32, jitInline, jitCredential] = results.jittered;
+	const fastJitHttp = fastest(jitInline, jitCredential);
+	return [
 		`## 2. 1,000 deletions, ${LATENCY_MS} ± ${JITTER_MS} ms latency (uniform)`,
 		'',
 		speedTable([jitDefault, jitC32, jitInline, jitCredential]),
@@ -403,6 +523,13 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		`- Fastest HTTP Request (${fastJitHttp.label}) / default options: **${times(fastJitHttp.nodeSeconds / jitDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastJitHttp.nodeSeconds >= 1.5 * jitDefault.nodeSeconds)}); with the credential: ${times(jitCredential.nodeSeconds / jitDefault.nodeSeconds)}.`,
 		`- Default options / Concurrency 32: ${times(jitDefault.nodeSeconds / jitC32.nodeSeconds)}.`,
 		'',
+	];
+}
+
+function perItemSection(results: Results): string[] {
+	const [costOurs, costInline, costCredential] = results.perItem;
+	const cpuMs = perItemMs(costOurs);
+	return [
 		'## 3. Cost per item, 5,000 deletions, 0 ms latency',
 		'',
 		'| node | time (s) | per item (ms) |',
@@ -412,18 +539,63 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		),
 		'',
 		`- ProductBridge per item: **${fixed(cpuMs, 3)} ms** (target ≤ 0.90 ms: ${target(cpuMs <= 0.9)}); against the HTTP Request node with the key inline ${times(cpuMs / perItemMs(costInline))}, with the credential ${times(cpuMs / perItemMs(costCredential))}.`,
+		`- Marginal per item, from section 5's ProductBridge runs of 5,000 and 20,000 items (same node, default options, 0 ms, each a fresh \`n8n execute\`): (t(20,000) − t(5,000)) ÷ 15,000 = ${fixed(marginalMs(results), 3)} ms. The difference leaves out what every run pays once (JIT warm-up, the first connections); the target is judged on the 5,000-item figure above, and this one is context.`,
 		'',
+	];
+}
+
+/** Per-item cost between the 5,000- and 20,000-item ProductBridge runs of the memory group. */
+function marginalMs(results: Results): number {
+	const [, , ours5k, ours20k] = results.memory;
+	return ((ours20k.nodeSeconds - ours5k.nodeSeconds) * 1000) / (ours20k.count - ours5k.count);
+}
+
+function waveSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline] = results.speed;
+	const cpuMs = perItemMs(results.perItem[0]);
+	return [
 		'### The wave model',
 		'',
 		"Requests that leave together come back together: n8n's core spends the per-item CPU above on",
 		'each request and idles through each round trip, so with c in flight',
 		`time ≈ N × CPU per item + (N ÷ c) × latency. With ${fixed(cpuMs, 3)} ms per item that is`,
-		`${fixed(predicted(8))} s at c = 8 (measured ${fixed(c8.nodeSeconds)} s) and ${fixed(predicted(32))} s at c = 32 (measured ${fixed(c32.nodeSeconds)} s).`,
+		`${fixed(predicted(cpuMs, 8))} s at c = 8 (measured ${fixed(c8.nodeSeconds)} s) and ${fixed(predicted(cpuMs, 32))} s at c = 32 (measured ${fixed(c32.nodeSeconds)} s).`,
 		'The node spreads request starts over the round trip so that the two costs overlap; fully',
-		`overlapped, time ≈ max(N × CPU per item, (N ÷ c) × latency) = ${fixed(overlapped(32))} s at c = 32 (default options measured ${fixed(byDefault.nodeSeconds)} s).`,
+		`overlapped, time ≈ max(N × CPU per item, (N ÷ c) × latency) = ${fixed(overlapped(cpuMs, 32))} s at c = 32 (default options measured ${fixed(byDefault.nodeSeconds)} s).`,
 		'The HTTP Request node sends everything at once and pays only its own CPU per item, so the',
-		`overlapped time also bounds the ratio against it: at most ${times(inline.nodeSeconds / overlapped(32))} at ${LATENCY_MS} ms. Past c ≈ latency ÷ CPU per item (${fixed(LATENCY_MS / cpuMs, 0)} here) only a cheaper request helps.`,
+		`overlapped time also bounds the ratio against it: at most ${times(inline.nodeSeconds / overlapped(cpuMs, 32))} at ${LATENCY_MS} ms. Past c ≈ latency ÷ CPU per item (${fixed(LATENCY_MS / cpuMs, 0)} here) only a cheaper request helps.`,
 		'',
+		...loopSection(results),
+	];
+}
+
+/** Event-loop utilisation of n8n's process during the node's run: the wave model's idle time. */
+function loopSection(results: Results): string[] {
+	const [byDefault, c8, c32, inline] = results.speed;
+	const costOurs = results.perItem[0];
+	const idle = (m: Measurement) => m.nodeSeconds * (1 - m.loop.elu);
+	const all = Object.values(results).flat();
+	const samplingShare = Math.max(...all.map((m) => m.loop.samplingShare));
+	const loopRow = (m: Measurement, latency: string) =>
+		`| ${m.label} | ${latency} | ${fixed(m.nodeSeconds)} | ${fixed(m.loop.elu)} | ${fixed(idle(m))} | ${fixed(m.loop.cpuCores)} |`;
+	return [
+		"What n8n's main thread did during the node's run, measured inside n8n's process:",
+		'',
+		'| node | latency | time (s) | event-loop utilisation | idle (s) | CPU (cores) |',
+		'|---|---:|---:|---:|---:|---:|',
+		loopRow(costOurs, '0 ms'),
+		...[byDefault, c8, c32, inline].map((m) => loopRow(m, `${LATENCY_MS} ms`)),
+		'',
+		'- Event-loop utilisation is the share of the run the main thread was busy; idle = time × (1 − utilisation) is the time the core sat waiting for answers. CPU is the whole process (all threads, garbage collection included) per wall second: it can exceed the utilisation (other threads), or fall below it when the busy thread waits for a core on a shared machine.',
+		`- At 0 ms the loop is busy ${fixed(costOurs.loop.elu)} of the time: the cost per item is CPU, not waiting. At ${LATENCY_MS} ms the waits appear as idle time: ${fixed(idle(c8))} s at Concurrency 8 (the model's (N ÷ c) × latency is ${fixed(((1000 / 8) * LATENCY_MS) / 1000)} s) and ${fixed(idle(c32))} s at Concurrency 32 (model ${fixed(((1000 / 32) * LATENCY_MS) / 1000)} s). Spreading request starts is meant to turn that idle time into overlap: default options idle ${fixed(idle(byDefault))} s; the HTTP Request node, all requests at once, ${fixed(idle(inline))} s.`,
+		`- Measured by bench/loop-sampler.ts, preloaded into \`n8n execute\` through NODE_OPTIONS (no change to n8n or the node): it reads the loop's counters and the process's CPU time every 20 ms, and the figures are taken between the first and last sample inside the node's run. Sampling took at most ${fixed(100 * samplingShare, 2)}% of any run's wall time, as the sampler timed itself: an upper bound, since wall time also counts preemption on a shared machine and any garbage collection that starts inside a sample (on its own, one sample costs about 2 µs of CPU).`,
+		'',
+	];
+}
+
+function rateSection(results: Results): string[] {
+	const [rateDefault, , rate32, fixed32] = results.rateLimit;
+	return [
 		`## 4. 1,000 deletions, ${RATE} requests/s allowed (429 + Retry-After beyond), 5% 503s, 2% connection resets after acting`,
 		'',
 		'| node | time (s) | × N/rate | failed items | deleted_or_not_found | requests sent | 429s received | peak in flight |',
@@ -433,11 +605,18 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 				`| ${m.label} | ${fixed(m.nodeSeconds)} | ${times(m.nodeSeconds / rateFloor)} | ${m.failed} | ${m.ambiguous} | ${m.requests} | ${m.rateLimited} | ${m.maxInFlight} |`,
 		),
 		'',
-		`- Floor N/rate = ${fixed(rateFloor, 1)} s. Default options: ${rateDefault.failed} failed (target 0: ${target(rateDefault.failed === 0)}), ${times(rateDefault.nodeSeconds / rateFloor)} the floor (target ≤ 1.10×: ${target(rateDefault.nodeSeconds <= 1.1 * rateFloor)}), ${rateDefault.rateLimited} 429s against ${rate32.rateLimited} for Concurrency 32 (target ≤ half: ${target(rateDefault.rateLimited * 2 <= rate32.rateLimited)}).`,
-		'- Concurrency is a cap on the same adaptive sending, not a fixed number in flight, so the Concurrency 32 row learns the rate too: the target compares the node with itself. The 429s that remain come from the first burst, before any 429 was known (the requests already on their way), and from probing upward.',
-		"- HTTP Request's row is set to On Error → Continue so its failures can be counted; n8n's Retry On Fail then never fires (the node does not fail), and without Continue the first failed item stops the whole run.",
+		`- Floor N/rate = ${fixed(rateFloor, 1)} s. Default options: ${rateDefault.failed} failed (target 0: ${target(rateDefault.failed === 0)}), ${times(rateDefault.nodeSeconds / rateFloor)} the floor (target ≤ 1.10×: ${target(rateDefault.nodeSeconds <= 1.1 * rateFloor)}), ${rateDefault.rateLimited} 429s against ${fixed32.rateLimited} for fixed concurrency 32 (target ≤ half: ${target(rateDefault.rateLimited * 2 <= fixed32.rateLimited)}).`,
+		"- Fixed concurrency 32, the 429 target's comparator, is the HTTP Request node with the key inline fed 32 items at a time by Loop Over Items: at most 32 requests in flight, the next 32 as soon as a batch's answers are in, no pacing and no Retry-After. Here the stand-in answers at once, so n8n's own CPU per request keeps every row to the few in flight the table shows; what this row lacks is any slowing down after a 429. That is how a user holds the HTTP Request node to 32 in flight (its own Batching option only spaces batch starts in time, and with a 0 ms interval sends every item at once). It sends each item once and retries nothing, so its 429s are a lower bound on what a fixed 32 that retried its failures would receive: the target is judged against that lower bound. Its time runs from the first batch's start to the last batch's end.",
+		`- The node's own Concurrency 32 row (${rate32.rateLimited} 429s) is not a fixed 32: Concurrency is a cap on the same adaptive sending, paced after a 429, so that row learns the rate like the default does and is shown for reference only. The 429s the node still gets come from the first burst, before any 429 was known (the requests already on their way), and from probing upward.`,
+		"- The HTTP Request rows are set to On Error → Continue so their failures can be counted; on the Retry On Fail row n8n's retry then never fires (the node does not fail), and without Continue the first failed item stops the whole run.",
 		'- `deleted_or_not_found`: a reset after the deletion happened and the retry found the user gone; nothing looked the user up first, so the node cannot tell its own removal from a user who was never linked, and says so instead of claiming a deletion.',
 		'',
+	];
+}
+
+function memorySection(results: Results): string[] {
+	const [noOp5k, noOp20k, ours5k, ours20k, noOpCapped, oursCapped] = results.memory;
+	return [
 		'## 5. Peak memory of the n8n process',
 		'',
 		'| node | items | peak RSS (MB) |',
@@ -448,7 +627,6 @@ function render(results: Record<keyof typeof CASES, Measurement[]>, n8n: N8nInst
 		`- With old space capped at ${HEAP_CAP_MB} MB, 20,000 deletions ${oursCapped.failed === 0 ? 'still complete' : 'do not all complete'} (${oursCapped.failed} failed) with a peak of ${oursCapped.peakRssMb} MB against ${noOpCapped.peakRssMb} MB for the baseline (**${times(oursCapped.peakRssMb / noOpCapped.peakRssMb)}**): the uncapped peak is V8 letting garbage from n8n's per-request work pile up, not memory the node keeps.`,
 		'',
 	];
-	return lines.join('\n');
 }
 
 function speedTable(rows: Measurement[]): string {

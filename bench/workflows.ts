@@ -11,7 +11,14 @@ export type Target =
 	/** Without `concurrency`, the node's default options. */
 	| { kind: 'productBridge'; concurrency?: number; maxRetries?: number }
 	/** `inlineKey`: the key pasted into the body instead of the credential, as many set it up. */
-	| { kind: 'httpRequest'; batchSize?: number; retryOnFail?: boolean; inlineKey?: string }
+	| {
+			kind: 'httpRequest';
+			batchSize?: number;
+			retryOnFail?: boolean;
+			inlineKey?: string;
+			/** Fed through Loop Over Items in batches of this size: that many in flight, no more. */
+			loopBatch?: number;
+	  }
 	| { kind: 'noOp' };
 
 const UNDER_TEST = 'Under test';
@@ -26,6 +33,8 @@ export function deletionWorkflow(
 	target: Target,
 	apiUrl: string,
 ): WorkflowJson {
+	const loopBatch = target.kind === 'httpRequest' ? target.loopBatch : undefined;
+	const feed = loopBatch === undefined ? direct : throughLoop(loopBatch);
 	return {
 		id,
 		name: `Benchmark ${id}`,
@@ -44,13 +53,50 @@ export function deletionWorkflow(
 				position: [220, 0],
 				parameters: { jsCode: ITEMS_CODE(count) },
 			},
-			{ ...nodeUnderTest(target, apiUrl), name: UNDER_TEST, position: [440, 0] } as WorkflowNode,
+			...feed.nodes,
+			{ ...nodeUnderTest(target, apiUrl), name: UNDER_TEST, position: [660, 0] } as WorkflowNode,
 		],
 		connections: {
-			Start: { main: [[{ node: 'Make items', type: 'main', index: 0 }]] },
-			'Make items': { main: [[{ node: UNDER_TEST, type: 'main', index: 0 }]] },
+			Start: { main: [to('Make items')] },
+			...feed.connections,
 		},
 		settings: { executionOrder: 'v1' },
+	};
+}
+
+interface Feed {
+	nodes: WorkflowNode[];
+	connections: WorkflowJson['connections'];
+}
+
+const to = (node: string) => [{ node, type: 'main', index: 0 }];
+
+/** Make items → node under test, all items at once. */
+const direct: Feed = { nodes: [], connections: { 'Make items': { main: [to(UNDER_TEST)] } } };
+
+/**
+ * Make items → Loop Over Items (batches of `size`) → node under test → back to the loop: how a
+ * user holds the HTTP Request node to `size` requests in flight (its own Batching option only
+ * spaces batch starts in time; with a 0 ms interval it sends every item at once).
+ */
+function throughLoop(size: number): Feed {
+	const loop = 'Loop Over Items';
+	return {
+		nodes: [
+			{
+				name: loop,
+				type: 'n8n-nodes-base.splitInBatches',
+				typeVersion: 3,
+				position: [440, 0],
+				parameters: { batchSize: size, options: {} },
+			},
+		],
+		connections: {
+			'Make items': { main: [to(loop)] },
+			// Output 0 is "done" (left unconnected), output 1 is "loop".
+			[loop]: { main: [[], to(UNDER_TEST)] },
+			[UNDER_TEST]: { main: [to(loop)] },
+		},
 	};
 }
 
