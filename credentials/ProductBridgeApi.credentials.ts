@@ -125,20 +125,12 @@ function originOf(requestOptions: IHttpRequestOptions): string | undefined {
 	const { url, baseURL, uri } = requestOptions as IHttpRequestOptions & { uri?: unknown };
 	const target =
 		typeof url === 'string' && url !== '' ? url : typeof uri === 'string' ? uri : undefined;
-	// A bulk run asks about the same URL on every request; parsing it is most of this check's cost.
-	const last = lastTarget;
-	if (last !== undefined && last.target === target && last.baseURL === baseURL) return last.origin;
-	let origin: string | undefined;
 	try {
-		origin = new URL(target ?? '', baseURL).origin;
+		return new URL(target ?? '', baseURL).origin;
 	} catch {
-		origin = undefined;
+		return undefined;
 	}
-	lastTarget = { target, baseURL, origin };
-	return origin;
 }
-
-let lastTarget: { target?: string; baseURL?: string; origin?: string } | undefined;
 
 function isPlainObject(value: unknown): value is IDataObject {
 	return (

@@ -314,21 +314,26 @@ describe('pacing', () => {
 		const refusals = standIn.calls.filter((call) => call.status === 429);
 		const lastRefusal = refusals[refusals.length - 1].at;
 		expect(lastRefusal - refusals[0].at).toBeLessThan(500);
-		// From then on requests leave about 1/20 s apart: the pause ends in a ramp, not a rush.
+		// From then on requests leave about 1/20 s apart (a little less: the rate measured before the
+		// 429 includes the server's burst): the pause ends in a ramp, not a rush of 32.
 		const after = standIn.calls.filter((call) => call.at > lastRefusal);
-		expect(after[9].at - after[0].at).toBeGreaterThan(400);
+		expect(after[9].at - after[0].at).toBeGreaterThan(300);
 	});
 
 	it('spreads its requests over the round trip instead of sending them in waves', async () => {
 		standIn.reset({ acceptAnyUser: true });
-		standIn.configure({ latencyMs: 20 });
+		standIn.configure({ latencyMs: 100 });
 		await run({ items: many(120), options: { concurrency: 8 } });
 
-		// Past the first round trips, waves of 8 would arrive as 7 gaps of about 0 ms for each gap
-		// of a round trip; spread, most requests arrive a round trip ÷ 8 after the one before.
+		// Past the first round trips, waves of 8 would arrive as 7 gaps of a few ms and one of about
+		// a round trip; spread, requests arrive about a round trip ÷ 8 (12.5 ms) after each other.
 		const arrivals = standIn.calls.slice(40).map((call) => call.at);
-		const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]);
-		const median = gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
-		expect(median).toBeGreaterThanOrEqual(1);
+		const gaps = arrivals
+			.slice(1)
+			.map((at, i) => at - arrivals[i])
+			.sort((a, b) => a - b);
+		const percentile = (share: number) => gaps[Math.floor(gaps.length * share)];
+		expect(percentile(0.5)).toBeGreaterThanOrEqual(6);
+		expect(percentile(0.9)).toBeLessThan(60);
 	});
 });

@@ -98,14 +98,33 @@ describe('pacing request starts after a 429', () => {
 
 	it('grows by about one request per second each second at slow rates', () => {
 		const { clock, pacer } = pacerAt();
-		pacer.rateLimited(clock.now, clock.now); // the very first request was refused
-		expect(pacer.requestsPerSecond).toBe(0.5);
+		acceptOver(clock, pacer, 10, 10_000); // one per second
+		pacer.rateLimited(clock.now - 5, clock.now);
+		expect(pacer.requestsPerSecond).toBeCloseTo(0.9);
 		for (let second = 0; second < 5; second++) {
 			const rate = pacer.requestsPerSecond ?? 0;
 			acceptOver(clock, pacer, Math.round(rate) || 1, 1000);
 		}
 		expect(pacer.requestsPerSecond).toBeGreaterThanOrEqual(4.5);
 		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(7);
+	});
+
+	it('sets no pace from a 429 that came before enough answers to measure a rate', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 3, 30);
+		pacer.rateLimited(clock.now - 5, clock.now); // a shared quota or a proxy's burst limit
+		expect(pacer.requestsPerSecond).toBeUndefined();
+		expect(bookedStarts(pacer, 20).every((wait) => wait === 0)).toBe(true);
+	});
+
+	it('slows a pace already set when the next 429 comes before enough answers', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 200, 2000);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		const first = pacer.requestsPerSecond ?? 0;
+		acceptOver(clock, pacer, 3, 30);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		expect(pacer.requestsPerSecond).toBeLessThan(first);
 	});
 });
 
@@ -140,6 +159,13 @@ describe('spreading request starts over a round trip', () => {
 		for (let i = 0; i < 40; i++) pacer.roundTripTook(64);
 		const waits = bookedStarts(pacer, 3);
 		expect(waits[2] - waits[1]).toBeCloseTo(2, 1);
+	});
+
+	it('does not let one slow answer hold the following starts for seconds', () => {
+		const { pacer } = pacerAt();
+		pacer.roundTripTook(5000); // the first answer, after a cold start on the server
+		const waits = bookedStarts(pacer, 8);
+		expect(waits[7]).toBeLessThanOrEqual(7 * 20);
 	});
 
 	it('keeps to the rate limit when that is slower than the spread', () => {

@@ -14,16 +14,6 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * a password.
  */
 export function readBaseUrl(raw: unknown): BaseUrlReading {
-	// The credential reads it on every request of a run, always the same text.
-	if (lastRead !== undefined && lastRead.raw === raw) return lastRead.reading;
-	const reading = parseBaseUrl(raw);
-	lastRead = { raw, reading };
-	return reading;
-}
-
-let lastRead: { raw: unknown; reading: BaseUrlReading } | undefined;
-
-function parseBaseUrl(raw: unknown): BaseUrlReading {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') return invalid('it is empty');
 	let url: URL;

@@ -207,12 +207,15 @@ export class ProductBridgeClient {
 			const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
 			const decision = decideRetry(problem, attempt, this.settings.maxRetries);
 			mayHaveActed ||= decision.mayHaveActed;
+			// A 429 on an item's last attempt still tells every other item to slow down.
+			if (reading.status === 429) {
+				const resumesIn = decision.retry ? decision.delayMs : 0;
+				this.pacer.rateLimited(result.sentAt, this.pacer.now() + resumesIn);
+			}
 			if (!decision.retry) {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
-			if (reading.status === 429)
-				this.pacer.rateLimited(result.sentAt, Date.now() + decision.delayMs);
 			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
 			else await pause(decision.delayMs, () => this.isCancelled());
 		}
@@ -277,7 +280,7 @@ export class ProductBridgeClient {
 			// A pause may have begun while this request waited for a slot: it is the last gate.
 			await this.waitForTurn();
 			if (this.stopped || this.isCancelled()) return undefined;
-			const sentAt = Date.now();
+			const sentAt = this.pacer.now();
 			const result = await this.attempt(endpoint, payload);
 			if ('networkCode' in result) {
 				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
@@ -287,7 +290,7 @@ export class ProductBridgeClient {
 			if (result.status !== 429) this.pacer.accept();
 			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
 			else if (speaksProductBridge(reading)) signal = 'answered';
-			if (signal === 'answered') this.pacer.roundTripTook(Date.now() - sentAt);
+			if (signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
 			return { reading, sentAt };
 		} finally {
 			this.window.release(slot, signal);
@@ -296,9 +299,11 @@ export class ProductBridgeClient {
 
 	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
 	private async waitForTurn(): Promise<void> {
-		const cancelled = () => this.isCancelled();
+		// A stopped run must not wait out its booked starts: it sends nothing more.
+		const cancelled = () => this.stopped !== undefined || this.isCancelled();
 		for (;;) {
 			if (this.pauses.holding()) await this.pauses.wait(cancelled);
+			if (cancelled()) return;
 			const wait = this.pacer.reserve(this.window.size);
 			// Below a timer's resolution the booking still counts; the wait would cost more than it spreads.
 			if (wait >= 1) await pause(wait, cancelled);

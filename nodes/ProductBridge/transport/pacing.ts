@@ -3,9 +3,13 @@ const MIN_RATE = 0.5;
 /** A 429 sets the pace a little below the rate that was being accepted. */
 const BACKOFF = 0.9;
 /** Growth per accepted answer while pacing: +1 request/s per second, or +3 % per second if more. */
-const GROWTH_SHARE = 0.03;
+const MIN_GROWTH_PER_ANSWER = 0.03;
 /** The shortest stretch a rate is measured over, so that one burst does not pass for a rate. */
 const MIN_MEASURE_MS = 1000;
+/** Fewer accepted answers than this since the last 429 are too few to measure a rate from. */
+const MIN_SAMPLES = 10;
+/** Spreading is for waves of fast answers; a slow round trip is the window's business, not a wait. */
+const MAX_SPREAD_GAP_MS = 20;
 
 /**
  * Spaces request starts, for two reasons.
@@ -36,9 +40,15 @@ export class StartPacer {
 
 	private readonly clock: () => number;
 
-	constructor(clock: () => number = Date.now) {
+	// Monotonic: a wall clock stepped back (NTP, a resumed VM) must not book starts hours ahead.
+	constructor(clock: () => number = () => performance.now()) {
 		this.clock = clock;
 		this.countingSince = clock();
+	}
+
+	/** The pacer's clock, for the times passed to `rateLimited`. */
+	now(): number {
+		return this.clock();
 	}
 
 	/** Requests per second now, or undefined while the node has not been rate-limited. */
@@ -53,7 +63,7 @@ export class StartPacer {
 	reserve(window: number): number {
 		const gap = Math.max(
 			this.rate === undefined ? 0 : 1000 / this.rate,
-			this.roundTrip === undefined ? 0 : this.roundTrip / window,
+			this.roundTrip === undefined ? 0 : Math.min(MAX_SPREAD_GAP_MS, this.roundTrip / window),
 		);
 		if (gap === 0) return 0;
 		const now = this.clock();
@@ -70,7 +80,7 @@ export class StartPacer {
 	/** A request got past the rate limit (any answer but a 429). */
 	accept(): void {
 		this.accepted++;
-		if (this.rate !== undefined) this.rate += Math.max(GROWTH_SHARE, 1 / this.rate);
+		if (this.rate !== undefined) this.rate += Math.max(MIN_GROWTH_PER_ANSWER, 1 / this.rate);
 	}
 
 	/**
@@ -81,7 +91,14 @@ export class StartPacer {
 		if (sentAt < this.lastBackOff) return;
 		const now = this.clock();
 		const measured = (this.accepted * 1000) / Math.max(MIN_MEASURE_MS, now - this.countingSince);
-		this.rate = Math.max(MIN_RATE, BACKOFF * Math.min(measured, this.rate ?? measured));
+		if (this.accepted >= MIN_SAMPLES) {
+			this.rate = Math.max(MIN_RATE, BACKOFF * Math.min(measured, this.rate ?? measured));
+		} else if (this.rate !== undefined) {
+			// Too few answers to measure, but the pace already set was too fast.
+			this.rate = Math.max(MIN_RATE, BACKOFF * this.rate);
+		}
+		// Otherwise a 429 before enough was accepted (a shared quota, a proxy's burst limit) says
+		// nothing about the rate: the shared pause and the window's halving deal with it.
 		this.accepted = 0;
 		// The pause is not a stretch in which the server could have accepted anything.
 		this.countingSince = Math.max(now, resumeAt);
