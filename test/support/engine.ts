@@ -97,6 +97,11 @@ export interface EngineRun {
 	nodeName: string;
 	/** The whole IRun WorkflowExecute resolved with. */
 	run: IRun;
+	/**
+	 * What the node under test's execute() returned, copied before n8n-core fills in what the node
+	 * left out (pairedItem by index, for one); undefined when it threw or never ran.
+	 */
+	returned: INodeExecutionData[][] | undefined;
 }
 
 export interface RunNodeOptions {
@@ -190,12 +195,17 @@ export async function runNode(pkg: LoadedPackage, opts: RunNodeOptions): Promise
 	});
 	const credentialsHelper = new HarnessCredentialsHelper(pkg.credentialTypes, credentialStore);
 	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId, workflow.id);
+	const returnedBefore = pkg.nodeTypes.returned.length;
 	const run = await new WorkflowExecute(
 		additionalData,
 		mode,
 		startingWith(startNode, opts.items),
 	).processRunExecutionData(workflow);
-	return toEngineRun(run, nodeUnderTest.name, executedNodes);
+	const returned = pkg.nodeTypes.returned.slice(returnedBefore);
+	return {
+		...toEngineRun(run, nodeUnderTest.name, executedNodes),
+		returned: returned.length === 1 ? (returned[0] ?? undefined) : undefined,
+	};
 }
 
 /** A new one per run: n8n's Workflow and WorkflowExecute may write to the nodes they are given. */
@@ -344,6 +354,11 @@ export class HarnessNodeTypes implements INodeTypes {
 			: `${packageName}.${nodeType}`;
 	}
 
+	/** What the package's nodes returned from execute(), last call last (see EngineRun.returned). */
+	readonly returned: Array<INodeExecutionData[][] | null> = [];
+
+	private readonly recording = new Map<INodeType | IVersionedNodeType, INodeType>();
+
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		if (nodeType === HARNESS_START_NODE_TYPE) return this.start;
 		const prefix = `${this.loader.packageName}.`;
@@ -352,7 +367,24 @@ export class HarnessNodeTypes implements INodeTypes {
 				`Unknown node type "${nodeType}" (harness knows ${this.knownNames().join(', ')})`,
 			);
 		}
-		return this.loader.getNode(nodeType.slice(prefix.length)).type;
+		return this.recordingReturns(this.loader.getNode(nodeType.slice(prefix.length)).type);
+	}
+
+	/** The node type, its execute() wrapped to keep a copy of what it returns. */
+	private recordingReturns(type: INodeType | IVersionedNodeType): INodeType | IVersionedNodeType {
+		if ('nodeVersions' in type || typeof type.execute !== 'function') return type;
+		const known = this.recording.get(type);
+		if (known !== undefined) return known;
+		const execute = type.execute;
+		const returned = this.returned;
+		const wrapped: INodeType = Object.create(type) as INodeType;
+		wrapped.execute = async function (this: IExecuteFunctions) {
+			const output = await execute.call(this);
+			returned.push(Array.isArray(output) ? structuredClone(output) : null);
+			return output;
+		};
+		this.recording.set(type, wrapped);
+		return wrapped;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
@@ -617,10 +649,14 @@ function toExecutionItems(items: INodeExecutionData[] | IDataObject[]): INodeExe
 	);
 }
 
-function toEngineRun(run: IRun, nodeName: string, executedNodes: string[]): EngineRun {
+function toEngineRun(
+	run: IRun,
+	nodeName: string,
+	executedNodes: string[],
+): Omit<EngineRun, 'returned'> {
 	const { runData, error } = run.data.resultData;
 	const main = runData[nodeName]?.[0]?.data?.[NodeConnectionTypes.Main] ?? [];
-	const engineRun: EngineRun = {
+	const engineRun: Omit<EngineRun, 'returned'> = {
 		status: run.status === 'success' && error === undefined ? 'success' : 'error',
 		outputs: main.map((branch) => branch ?? []),
 		runData,
