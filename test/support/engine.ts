@@ -16,13 +16,14 @@
  *    createRunExecutionData, NodeHelpers.getVersionedNodeType / getNodeParameters, the abstract
  *    ICredentialsHelper and the IWorkflowExecuteAdditionalData fields.
  *  - Mirrors of n8n CLI code (the `n8n` package, not a dependency here):
- *    packages/cli/src/credentials-helper.ts (HarnessCredentialsHelper: authenticate, function or
- *    generic, and getDecrypted: defaults, then expressions), NodeTypes / CredentialTypes over
- *    one package (HarnessNodeTypes, HarnessCredentialTypes), and
+ *    packages/cli/src/credentials-helper.ts (HarnessCredentialsHelper: authenticate by the
+ *    credential's function, and getDecrypted: defaults, then expressions), NodeTypes /
+ *    CredentialTypes over one package (HarnessNodeTypes, HarnessCredentialTypes), and
  *    WorkflowExecuteAdditionalData.getBase (createAdditionalData).
  *
- * Only what this package uses is there: no pre-authentication, OAuth, credential `extends`,
- * stored-credential objects, sub-workflows, task runners or AI events. What n8n-core would ask
+ * Only what this package uses is there: no declarative (generic) authentication,
+ * pre-authentication, OAuth, credential `extends`, stored-credential objects, sub-workflows,
+ * task runners or AI events. What n8n-core would ask
  * for beyond that throws saying so, rather than half-working.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,14 +61,12 @@ import type {
 	IRunData,
 	IVersionedNodeType,
 	IWorkflowBase,
-	IWorkflowDataProxyAdditionalKeys,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
-	isExpression,
 	NodeConnectionTypes,
 	NodeHelpers,
 	UnexpectedError,
@@ -461,25 +460,15 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const { authenticate } = this.credentialTypes.getByName(typeName);
 		if (typeof authenticate === 'function') {
 			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 		}
-		if (authenticate?.type === 'generic') {
-			if (!workflow || !node) {
-				throw new UnexpectedError('Generic credential authentication needs the workflow and node');
-			}
-			const resolve = (text: string) => resolveCredentialValue(text, credentials, workflow, node);
-			const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
-			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-				options[outerKey] ??= {};
-				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-					options[outerKey][resolve(key)] = resolve(value);
-				}
-			}
+		if (authenticate !== undefined) {
+			throw new UnexpectedError(
+				`Credential "${typeName}" authenticates declaratively (${authenticate.type}): not in the harness`,
+			);
 		}
 		return requestOptions as IHttpRequestOptions;
 	}
@@ -571,27 +560,6 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 		return structuredClone(data);
 	}
-}
-
-/** Resolves `={{$credentials.x}}` like the CLI's CredentialsHelper.resolveValue. */
-function resolveCredentialValue(
-	parameterValue: string,
-	credentials: ICredentialDataDecryptedObject,
-	workflow: Workflow,
-	node: INode,
-): string {
-	if (!isExpression(parameterValue)) return parameterValue;
-	const additionalKeys: IWorkflowDataProxyAdditionalKeys = { $credentials: credentials };
-	const value = workflow.expression.getSimpleParameterValue(
-		node,
-		parameterValue,
-		'internal',
-		additionalKeys,
-		undefined,
-		'',
-	);
-	if (!value) return '';
-	return value.toString();
 }
 
 // ---------------------------------------------------------------------------------------------
