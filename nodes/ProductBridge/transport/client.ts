@@ -211,7 +211,8 @@ export class ProductBridgeClient {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
-			if (reading.status === 429) this.pacer.rateLimited(result.sentAt, Date.now() + decision.delayMs);
+			if (reading.status === 429)
+				this.pacer.rateLimited(result.sentAt, Date.now() + decision.delayMs);
 			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
 			else await pause(decision.delayMs, () => this.isCancelled());
 		}
