@@ -201,6 +201,12 @@ export function expectEffects(
 	if (Array.isArray(effects.removed))
 		expect([...removed].sort()).toEqual([...effects.removed].sort());
 	else expect(removed).toHaveLength((effects.removed as { count: number }).count);
+	if (effects.spanMs !== undefined)
+		expectCount(
+			calls.length === 0 ? 0 : calls[calls.length - 1].at - calls[0].at,
+			effects.spanMs,
+			'milliseconds from the first request to the last',
+		);
 	if (effects.maxInFlight !== undefined)
 		expectCount(maxInFlight, effects.maxInFlight, 'requests in flight at once');
 	// The key travels as the api_key body field, and nowhere else.

@@ -767,6 +767,34 @@ export const SCENARIOS: readonly Scenario[] = [
 		}),
 	),
 	{
+		name: 'a 429 asking for 2 seconds: the retry waits that long, then the user is deleted',
+		node: DELETE,
+		onError: 'stopWorkflow',
+		items: byId(ADA.user_id),
+		standIn: {
+			faults: {
+				statusOverride: [
+					{
+						path: '/users/delete',
+						status: 429,
+						body: { detail: { error: 'rate limited' } },
+						times: 1,
+						headers: { 'Retry-After': '2' },
+					},
+				],
+			},
+		},
+		expected: { main: inOrder(deleted(ADA.user_id)) },
+		effects: {
+			requests: { 'users/delete': 2 },
+			sent: { 'users/delete': ids(ADA.user_id, ADA.user_id) },
+			statuses: { '429': 1, '200': 1 },
+			removed: [ADA.user_id],
+			// The node's own backoff after one 429 is far shorter; only the header makes it 2 s.
+			spanMs: { min: 1900, max: 3500 },
+		},
+	},
+	{
 		name: 'a pause asked by the server holds every worker back: few 429s, all 6 deleted',
 		node: { ...DELETE, options: { concurrency: 6, maxRetries: 6 } },
 		onError: 'stopWorkflow',

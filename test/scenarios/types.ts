@@ -125,6 +125,8 @@ export interface Effects {
 	statuses?: Record<string, Count>;
 	/** Users the stand-in unlinked during the run (the rest remain); a count for large batches. */
 	removed: readonly string[] | { count: number };
+	/** Milliseconds from the first request's arrival to the last one's, for rows about waiting. */
+	spanMs?: Range;
 	/** Most requests in flight at once: a `max` for a cap, a `min` where the row promises concurrency. */
 	maxInFlight?: Count;
 	/** Text that must not appear anywhere in what the run kept (besides the API key, always checked). */
