@@ -295,7 +295,8 @@ class LocalN8n implements N8nInstance {
 			for (const [needle, what] of needles) {
 				const bytes = Buffer.from(needle, 'utf8');
 				const now = occurrences(content, bytes);
-				if (now > (before === undefined ? 0 : occurrences(before, bytes))) {
+				if (now === 0) continue;
+				if (before === undefined || now > occurrences(before, bytes)) {
 					found.push(`${source}${what}`);
 					break;
 				}
