@@ -28,7 +28,7 @@ import { DEMO_API_KEY, DEMO_USERS, startStandIn } from '../tools/standin/server.
 import type { StandIn } from '../tools/standin/server.ts';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
-export const DEFAULT_PORT = 5678;
+const DEFAULT_PORT = 5678;
 
 /** A local demo login, printed on start; the instance lives in a temporary folder on 127.0.0.1. */
 export const PLAYGROUND_OWNER = Object.freeze({
@@ -46,8 +46,8 @@ export const CREDENTIALS = Object.freeze({
 
 /** The header the HR example's webhook asks for; a demo value, printed so curl can send it. */
 export const WEBHOOK_HEADER = Object.freeze({ name: 'X-HR-Secret', value: 'playground-hr-secret' });
-export const HR_WEBHOOK_PATH = 'productbridge-offboarding';
-export const HR_WORKFLOW_ID = 'pbExHrOffboarding';
+const HR_WEBHOOK_PATH = 'productbridge-offboarding';
+const HR_WORKFLOW_ID = 'pbExHrOffboarding';
 
 /** The placeholder credential ids in examples/*.json. */
 const PLACEHOLDERS = {
@@ -58,7 +58,7 @@ const PLACEHOLDERS = {
 
 const START_TIMEOUT_MS = 180_000;
 
-export interface PlaygroundOptions {
+interface PlaygroundOptions {
 	port?: number;
 	/** Progress lines. */
 	log?: (line: string) => void;
@@ -84,7 +84,7 @@ export interface Playground {
 }
 
 /** The example workflows, by file name without `.json`. */
-export function loadExamples(dir = EXAMPLES_DIR): Record<string, WorkflowJson> {
+function loadExamples(dir = EXAMPLES_DIR): Record<string, WorkflowJson> {
 	const examples: Record<string, WorkflowJson> = {};
 	for (const file of readdirSync(dir)
 		.filter((name) => name.endsWith('.json'))
@@ -94,7 +94,7 @@ export function loadExamples(dir = EXAMPLES_DIR): Record<string, WorkflowJson> {
 }
 
 /** Fails early and clearly when something already listens on the port. */
-export async function assertPortFree(port: number): Promise<void> {
+async function assertPortFree(port: number): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const server = createServer();
 		server.once('error', (error: NodeJS.ErrnoException) =>

@@ -51,6 +51,8 @@ import { validateWorkflow } from '@action-validator/core';
 import type { ValidationError } from '@action-validator/core';
 import { ESLint } from 'eslint';
 
+import { REPO_ROOT } from '../tools/repo.ts';
+
 type Scanner = typeof import('@n8n/scan-community-package/scanner/scanner.mjs');
 
 interface Check {
@@ -60,7 +62,6 @@ interface Check {
 	details?: string;
 }
 
-const REPO_ROOT = process.cwd();
 const N8N_NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'n8n-node');
 /** What the scanner lints in a tarball (analyzePackageByName's second leg). */
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];

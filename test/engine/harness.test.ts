@@ -1,7 +1,7 @@
 /**
  * Proves test/support/engine.ts against a throwaway fixture package: n8n-core's WorkflowExecute
- * decides routing, pairedItem and execution failure; the credential type's generic
- * `authenticate` reaches a real local HTTP server through httpRequestWithAuthentication.
+ * decides routing, pairedItem and execution failure; the credential type's `authenticate`
+ * function reaches a real local HTTP server through httpRequestWithAuthentication.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -160,7 +160,7 @@ describe('On Error', () => {
 });
 
 describe('credentials', () => {
-	it('injects the generic body (and header) auth into the real HTTP request', async () => {
+	it("injects the credential's body (and header) auth into the real HTTP request", async () => {
 		const run = await runNode(pkg, {
 			nodeType: 'echo',
 			parameters: { path: '/people/erase' },

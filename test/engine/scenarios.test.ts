@@ -16,6 +16,9 @@ import {
 	expectOutcome,
 	fill,
 	fillText,
+	keyPieces,
+	NODE_NAME,
+	nodeParameters,
 	removeBeforehand,
 	watch,
 	WRONG_KEY,
@@ -34,9 +37,14 @@ beforeAll(async () => {
 
 /** What a workflow author sees of the run: both outputs, or the error that stopped it. */
 function seen(run: EngineRun): ActualRun {
-	if (run.status === 'error')
+	if (run.status === 'error') {
+		const error = run.run.data.resultData.error as
+			| { context?: { itemIndex?: number }; node?: { name?: string } }
+			| undefined;
 		return {
 			stop: {
+				itemIndex: error?.context?.itemIndex ?? null,
+				node: error?.node?.name,
 				message: run.error?.message,
 				description: run.error?.description,
 				name: run.error?.name,
@@ -44,6 +52,7 @@ function seen(run: EngineRun): ActualRun {
 					?.httpCode,
 			},
 		};
+	}
 	const items = (list: INodeExecutionData[] | undefined) =>
 		(list ?? []).map((item) => ({ json: item.json, pairedItem: item.pairedItem }));
 	return { main: items(run.outputs[0]), error: items(run.outputs[1]) };
@@ -64,7 +73,8 @@ async function runScenario(row: Scenario): Promise<void> {
 
 		const run = await runNode(pkg, {
 			nodeType: 'productBridge',
-			parameters: fill({ resource: 'user', ...row.node }, places) as INodeParameters,
+			nodeName: NODE_NAME,
+			parameters: fill(nodeParameters(row.node), places) as INodeParameters,
 			items: fill([...row.items], places),
 			credentials: {
 				type: 'productBridgeApi',
@@ -77,11 +87,24 @@ async function runScenario(row: Scenario): Promise<void> {
 		});
 
 		expectOutcome(seen(run), row, places);
+		// n8n-core pairs a single output's items by index when the node leaves pairedItem out, which
+		// would hide a node that drops it: every item the node itself returned must carry one.
+		if (run.status === 'success') {
+			expect(run.returned).toBeDefined();
+			expect((run.returned ?? []).flat().filter((item) => item.pairedItem === undefined)).toEqual(
+				[],
+			);
+		}
 		const { calls, removed } = since();
 		expectEffects(calls, removed, standIn.stats().maxInFlight, row.effects);
 		const kept = JSON.stringify(run.run);
 		for (const secret of [API_KEY, WRONG_KEY, ...(row.effects.neverShown ?? [])])
 			expect(kept).not.toContain(secret);
+		// A piece of a key is a leak too: the node masks any 6 characters of it.
+		const leaked = [...keyPieces(API_KEY), ...keyPieces(WRONG_KEY)].filter((piece) =>
+			kept.includes(piece),
+		);
+		expect(leaked).toEqual([]);
 	} finally {
 		await standIn.close();
 	}

@@ -1,7 +1,7 @@
 /** The people and the output shapes the scenario rows are written with. */
 import { DEMO_USERS } from '../../tools/standin/server.ts';
 import { deleteItem, NO_USER } from '../support/outputs.ts';
-import type { ExpectedItem, ExpectedObject, JsonObject } from './types.ts';
+import type { ExpectedItem, ExpectedObject, JsonObject, Sent } from './types.ts';
 
 export interface Person {
 	id: string;
@@ -72,3 +72,7 @@ export const at = (item: number, json: ExpectedObject): ExpectedItem => ({
 
 /** An input item for each id, as `{ user_id }`. */
 export const byId = (...ids: string[]): JsonObject[] => ids.map((user_id) => ({ user_id }));
+
+/** What requests carried (Effects.sent): one request per entry, retries included. */
+export const ids = (...userIds: string[]): Sent[] => userIds.map((user_id) => ({ user_id }));
+export const emails = (...list: string[]): Sent[] => list.map((email) => ({ email }));

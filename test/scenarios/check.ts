@@ -4,16 +4,29 @@
  */
 import type { CallRecord, StandIn } from '../../tools/standin/server.ts';
 import { TextMatch } from './types.ts';
-import type { Count, Effects, Expected, ExpectedItem, Json, Scenario } from './types.ts';
+import type {
+	Count,
+	Effects,
+	Expected,
+	ExpectedItem,
+	Json,
+	JsonObject,
+	NodeParameters,
+	Scenario,
+	Sent,
+} from './types.ts';
 
 export const DELETE_PATH = '/users/delete';
-export const RETRIEVE_PATH = '/users/retrieve';
 
 /** What a run put out, from either layer, reduced to what a workflow author sees. */
 export type ActualRun =
 	| { main: ActualItem[]; error: ActualItem[] }
 	| {
 			stop: {
+				/** The input item the error names (its context's itemIndex), null when none. */
+				itemIndex: number | null;
+				/** The node the error comes from. */
+				node: string | undefined;
 				message?: string;
 				description?: string | null;
 				name?: string;
@@ -30,8 +43,33 @@ export interface Places {
 	url: string;
 }
 
-/** A wrong key that looks right: the stand-in answers 401 to it. */
-export const WRONG_KEY = 'pb_wrong_key_0000000000000000000000000000000000';
+/**
+ * A wrong key that looks right: the stand-in answers 401 to it. Letters in both cases and no run
+ * of digits, so none of its 6-character pieces can occur in a UUID, an id or a count.
+ */
+export const WRONG_KEY = 'pb_wRoNgKeYqTzXvBnMlKjHgFdSaPoIuYtReWqAsDfGhJ';
+
+/** The node's redaction masks any piece of the key this long, so none may show anywhere. */
+export const KEY_PIECE_LENGTH = 6;
+
+/** Every KEY_PIECE_LENGTH-character piece of a key (the key itself included). */
+export function keyPieces(key: string): string[] {
+	const pieces = new Set<string>();
+	for (let start = 0; start + KEY_PIECE_LENGTH <= key.length; start++)
+		pieces.add(key.slice(start, start + KEY_PIECE_LENGTH));
+	return [...pieces];
+}
+
+/** The name the node under test has in both runners' workflows. */
+export const NODE_NAME = 'ProductBridge';
+
+/** The row's node parameters as n8n stores them: resource `user` unless set, `more` merged in. */
+export function nodeParameters(node: NodeParameters): JsonObject {
+	const parameters: JsonObject = { resource: 'user' };
+	for (const [name, value] of Object.entries(node))
+		if (name !== 'more' && value !== undefined) parameters[name] = value as Json;
+	return { ...parameters, ...node.more };
+}
 
 export function fillText(text: string, places: Places): string {
 	return text
@@ -92,6 +130,10 @@ export function expectOutcome(actual: ActualRun, row: Scenario, places: Places):
 		expect(actual).toHaveProperty('stop');
 		if (!('stop' in actual)) return;
 		expect(actual.stop.message).toEqual(asMatcher(expected.stop.message, places));
+		expect({ itemIndex: actual.stop.itemIndex, node: actual.stop.node }).toEqual({
+			itemIndex: expected.stop.itemIndex,
+			node: NODE_NAME,
+		});
 		if (expected.stop.description !== undefined)
 			expect(actual.stop.description).toEqual(asMatcher(expected.stop.description, places));
 		if (expected.stop.name !== undefined) expect(actual.stop.name).toBe(expected.stop.name);
@@ -107,10 +149,19 @@ export function expectOutcome(actual: ActualRun, row: Scenario, places: Places):
 function expectCount(actual: number, expected: Count | undefined, what: string): void {
 	const range = typeof expected === 'number' ? { min: expected, max: expected } : expected;
 	const min = range?.min ?? 0;
-	const max = range?.max ?? (range === undefined ? 0 : Infinity);
+	const max = range?.max ?? 0;
 	if (actual < min || actual > max)
 		throw new Error(`${what}: ${actual}, expected ${min === max ? min : `${min}..${max}`}`);
 }
+
+/** The endpoint a call went to: its path after the API base (`/…/v1/`), e.g. `users/delete`. */
+function endpointOf(path: string, endpoints: readonly string[]): string {
+	return endpoints.find((endpoint) => path.endsWith(`/${endpoint}`)) ?? path;
+}
+
+const sentKey = (sent: Sent) => JSON.stringify([sent.user_id ?? null, sent.email ?? null]);
+const sortedSent = (list: readonly Sent[]) =>
+	[...list].sort((a, b) => (sentKey(a) < sentKey(b) ? -1 : sentKey(a) > sentKey(b) ? 1 : 0));
 
 /** Effects of the run: `calls` are the stand-in's records of this run only. */
 export function expectEffects(
@@ -119,14 +170,28 @@ export function expectEffects(
 	maxInFlight: number,
 	effects: Effects,
 ): void {
-	const onEndpoint = (endpoint: string) =>
-		calls.filter((call) => call.path.endsWith(endpoint)).length;
-	expectCount(onEndpoint(DELETE_PATH), effects.requests.delete, `requests to ${DELETE_PATH}`);
-	expectCount(onEndpoint(RETRIEVE_PATH), effects.requests.retrieve, `requests to ${RETRIEVE_PATH}`);
-	const other = calls.filter(
-		(call) => !call.path.endsWith(DELETE_PATH) && !call.path.endsWith(RETRIEVE_PATH),
-	);
-	expect(other.map((call) => call.path)).toEqual([]);
+	const endpoints = [
+		...new Set([...Object.keys(effects.requests), ...Object.keys(effects.sent ?? {})]),
+	];
+	const on = (endpoint: string) =>
+		calls.filter((call) => endpointOf(call.path, endpoints) === endpoint);
+	for (const [endpoint, count] of Object.entries(effects.requests))
+		expectCount(on(endpoint).length, count, `requests to ${endpoint}`);
+	// Every endpoint the row leaves out received none.
+	expect(
+		calls
+			.map((call) => call.path)
+			.filter((path) => !endpoints.includes(endpointOf(path, endpoints))),
+	).toEqual([]);
+	for (const [endpoint, sent] of Object.entries(effects.sent ?? {}))
+		expect(
+			sortedSent(
+				on(endpoint).map((call) => ({
+					...(call.userId !== undefined ? { user_id: call.userId } : {}),
+					...(call.email !== undefined ? { email: call.email } : {}),
+				})),
+			),
+		).toEqual(sortedSent(sent));
 	for (const [status, count] of Object.entries(effects.statuses ?? {}))
 		expectCount(
 			calls.filter((call) => (call.reset ? 'reset' : String(call.status)) === status).length,
@@ -136,13 +201,19 @@ export function expectEffects(
 	if (Array.isArray(effects.removed))
 		expect([...removed].sort()).toEqual([...effects.removed].sort());
 	else expect(removed).toHaveLength((effects.removed as { count: number }).count);
+	if (effects.spanMs !== undefined)
+		expectCount(
+			calls.length === 0 ? 0 : calls[calls.length - 1].at - calls[0].at,
+			effects.spanMs,
+			'milliseconds from the first request to the last',
+		);
 	if (effects.maxInFlight !== undefined)
 		expectCount(maxInFlight, effects.maxInFlight, 'requests in flight at once');
 	// The key travels as the api_key body field, and nowhere else.
 	expect(calls.filter((call) => call.keyLocations.join() !== 'body')).toEqual([]);
 }
 
-/** A stand-in's view of one run: the calls and removals since `mark()`. */
+/** A stand-in's view of one run: the calls and removals since `watch()` was called. */
 export function watch(standIn: StandIn): () => { calls: CallRecord[]; removed: string[] } {
 	const callsBefore = standIn.calls.length;
 	const removedBefore = standIn.deletedUserIds().length;

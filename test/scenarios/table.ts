@@ -11,10 +11,12 @@ import {
 	audit,
 	byId,
 	deleted,
+	emails,
 	found,
 	getNotFound,
 	GRACE,
 	idAt,
+	ids,
 	inOrder,
 	KATHERINE,
 	MARGARET,
@@ -176,7 +178,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		expected: {
 			main: inOrder(deleted(ADA.user_id), deleted(GRACE.user_id), deleted(ALAN.user_id)),
 		},
-		effects: { requests: { delete: 3 }, removed: [ADA.user_id, GRACE.user_id, ALAN.user_id] },
+		effects: {
+			requests: { 'users/delete': 3 },
+			sent: { 'users/delete': ids(ADA.user_id, GRACE.user_id, ALAN.user_id) },
+			removed: [ADA.user_id, GRACE.user_id, ALAN.user_id],
+		},
 	},
 	{
 		name: 'a second run finds everybody gone: not_found, and the run succeeds',
@@ -185,7 +191,7 @@ export const SCENARIOS: readonly Scenario[] = [
 		items: byId(ADA.user_id, GRACE.user_id),
 		standIn: { alreadyRemoved: [ADA.user_id, GRACE.user_id] },
 		expected: { main: inOrder(notFound(ADA.user_id), notFound(GRACE.user_id)) },
-		effects: { requests: { delete: 2 }, statuses: { '404': 2 }, removed: [] },
+		effects: { requests: { 'users/delete': 2 }, statuses: { '404': 2 }, removed: [] },
 	},
 	{
 		name: 'accepts an id in any case, padded or without hyphens, and sends it in canonical form',
@@ -195,7 +201,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		expected: {
 			main: inOrder(deleted(ADA.user_id.toUpperCase()), deleted(GRACE.user_id.replace(/-/g, ''))),
 		},
-		effects: { requests: { delete: 2 }, removed: [ADA.user_id, GRACE.user_id] },
+		effects: {
+			requests: { 'users/delete': 2 },
+			sent: { 'users/delete': ids(ADA.user_id, GRACE.user_id) },
+			removed: [ADA.user_id, GRACE.user_id],
+		},
 	},
 	{
 		name: 'a user listed three times (any spelling) is sent once; every item gets the outcome',
@@ -205,7 +215,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		expected: {
 			main: inOrder(deleted(ADA.user_id), deleted(ADA.user_id.toUpperCase()), deleted(ADA.user_id)),
 		},
-		effects: { requests: { delete: 1 }, removed: [ADA.user_id] },
+		effects: {
+			requests: { 'users/delete': 1 },
+			sent: { 'users/delete': ids(ADA.user_id) },
+			removed: [ADA.user_id],
+		},
 	},
 	{
 		name: 'reads the id from another field when the User ID expression says so',
@@ -213,7 +227,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: [{ person: { pbId: ALAN.user_id } }],
 		expected: { main: inOrder(deleted(ALAN.user_id)) },
-		effects: { requests: { delete: 1 }, removed: [ALAN.user_id] },
+		effects: {
+			requests: { 'users/delete': 1 },
+			sent: { 'users/delete': ids(ALAN.user_id) },
+			removed: [ALAN.user_id],
+		},
 	},
 	{
 		name: 'a Base URL typed with the API path and a trailing slash works',
@@ -222,7 +240,7 @@ export const SCENARIOS: readonly Scenario[] = [
 		items: byId(ADA.user_id),
 		credential: { baseUrl: '{url}/api/external/v1/' },
 		expected: { main: inOrder(deleted(ADA.user_id)) },
-		effects: { requests: { delete: 1 }, removed: [ADA.user_id] },
+		effects: { requests: { 'users/delete': 1 }, removed: [ADA.user_id] },
 	},
 
 	// ---- a user who is not linked (404)
@@ -236,7 +254,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			{ ticket: 'HR-202', user_id: STRANGER },
 		],
 		expected: { main: inOrder(deleted(ADA.user_id), notFound(STRANGER)) },
-		effects: { requests: { delete: 2 }, removed: [ADA.user_id] },
+		effects: { requests: { 'users/delete': 2 }, removed: [ADA.user_id] },
 	},
 	{
 		name: 'not found, Fail the Item + error output: the item leaves on output 1 with its input fields',
@@ -260,7 +278,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { delete: 2 }, removed: [ADA.user_id] },
+		effects: { requests: { 'users/delete': 2 }, removed: [ADA.user_id] },
 	},
 	{
 		name: 'not found, Fail the Item + Continue (regular output): {error, message} on the main output',
@@ -274,15 +292,17 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: contains('not linked to this organization'),
 			}),
 		},
-		effects: { requests: { delete: 2 }, removed: [ALAN.user_id] },
+		effects: { requests: { 'users/delete': 2 }, removed: [ALAN.user_id] },
 	},
 	{
 		name: 'not found, Fail the Item + stop: the run fails and says what it had already removed',
+		e2e: true,
 		node: DELETE_OR_FAIL,
 		onError: 'stopWorkflow',
 		items: byId(KATHERINE.user_id, STRANGER),
 		expected: {
 			stop: {
+				itemIndex: 1,
 				message: `${NOT_LINKED(STRANGER)} (this run had already removed 1 user)`,
 				description: contains(
 					`Removed by this run before it stopped, and still removed: ${KATHERINE.user_id}.`,
@@ -291,7 +311,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				httpCode: '404',
 			},
 		},
-		effects: { requests: { delete: 2 }, removed: [KATHERINE.user_id] },
+		effects: {
+			requests: { 'users/delete': 2 },
+			sent: { 'users/delete': ids(KATHERINE.user_id, STRANGER) },
+			removed: [KATHERINE.user_id],
+		},
 	},
 	{
 		name: 'not found at item 49 of 100 stops the run, naming the 49 it had removed',
@@ -303,13 +327,14 @@ export const SCENARIOS: readonly Scenario[] = [
 		standIn: { acceptAnyUser: true, alreadyRemoved: [GRACE.user_id] },
 		expected: {
 			stop: {
+				itemIndex: 49,
 				message: `${NOT_LINKED(GRACE.user_id)} (this run had already removed 49 users)`,
 				description: contains(
 					`Removed by this run before it stopped, and still removed: ${idAt('44444444', 0)}`,
 				),
 			},
 		},
-		effects: { requests: { delete: 50 }, removed: { count: 49 } },
+		effects: { requests: { 'users/delete': 50 }, removed: { count: 49 } },
 	},
 
 	// ---- ids that cannot be a user
@@ -383,7 +408,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { delete: 2 }, removed: [GRACE.user_id, ALAN.user_id] },
+		effects: {
+			requests: { 'users/delete': 2 },
+			sent: { 'users/delete': ids(GRACE.user_id, ALAN.user_id) },
+			removed: [GRACE.user_id, ALAN.user_id],
+		},
 	},
 	{
 		name: 'an invalid id with the default On Error stops the run before any request',
@@ -391,7 +420,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: byId('nope'),
 		expected: {
-			stop: { message: "'nope' is not a valid user ID [item 0]", name: 'NodeOperationError' },
+			stop: {
+				itemIndex: 0,
+				message: "'nope' is not a valid user ID [item 0]",
+				name: 'NodeOperationError',
+			},
 		},
 		effects: { requests: {}, removed: [] },
 	},
@@ -403,7 +436,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			user_id: i === 50 ? 'not-an-id' : idAt('44444444', i),
 		})),
 		standIn: { acceptAnyUser: true },
-		expected: { stop: { message: "'not-an-id' is not a valid user ID [item 50]" } },
+		expected: { stop: { itemIndex: 50, message: "'not-an-id' is not a valid user ID [item 50]" } },
 		effects: { requests: {}, removed: [] },
 	},
 
@@ -417,13 +450,14 @@ export const SCENARIOS: readonly Scenario[] = [
 		credential: { wrongKey: true },
 		expected: {
 			stop: {
+				itemIndex: 0,
 				message: REJECTED_KEY,
 				description: contains('No further requests were sent'),
 				name: 'NodeApiError',
 				httpCode: '401',
 			},
 		},
-		effects: { requests: { delete: 1 }, statuses: { '401': 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, statuses: { '401': 1 }, removed: [] },
 	},
 	{
 		name: 'a rejected key fails every item on the error output after one request',
@@ -437,7 +471,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				at(index, failed(input, REJECTED_KEY, contains("'ProductBridge API' credential"))),
 			),
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: 'a rejected key at concurrency 8 costs one request, not a wave',
@@ -450,7 +484,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				at(i, { error: REJECTED_KEY, message: contains("'ProductBridge API' credential") }),
 			),
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 
 	// ---- answers the node cannot turn into a result
@@ -483,10 +517,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: 'user_id: Input should be a valid UUID; reason: Field required',
 			}),
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: 'answers that echo the key (422, 400, an HTML 418) fail on the error output, redacted, not retried',
+		e2e: true,
 		node: { ...DELETE, options: { concurrency: 1 } },
 		onError: 'continueErrorOutput',
 		items: [
@@ -557,7 +592,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			],
 		},
 		effects: {
-			requests: { delete: 3 },
+			requests: { 'users/delete': 3 },
 			statuses: { '422': 1, '400': 1, '418': 1 },
 			removed: [],
 		},
@@ -574,7 +609,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: 'ProductBridge says: user is the organization owner',
 			}),
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: 'a 200 without {"success": true} is a configuration fault, never a silent success',
@@ -586,7 +621,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			main: [],
 			error: [at(0, failed({ user_id: ADA.user_id }, NOT_THE_API(200), contains('{"ok":true}')))],
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: "a proxy's HTML 404 is not a 'not found' user",
@@ -609,7 +644,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			main: [],
 			error: [at(0, failed({ user_id: STRANGER }, NOT_THE_API(404), contains('text/html')))],
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 
 	// ---- retries
@@ -623,7 +658,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			standIn: { faults: override(status, '<html>upstream trouble</html>', 2) },
 			expected: { main: inOrder(deleted(MARGARET.user_id)) },
 			effects: {
-				requests: { delete: 3 },
+				requests: { 'users/delete': 3 },
 				statuses: { [String(status)]: 2, '200': 1 },
 				removed: [MARGARET.user_id],
 			},
@@ -637,7 +672,7 @@ export const SCENARIOS: readonly Scenario[] = [
 		standIn: { faults: override(503, { detail: { error: 'service unavailable' } }, 2) },
 		expected: { main: inOrder(deleted(MARGARET.user_id)) },
 		effects: {
-			requests: { delete: 3 },
+			requests: { 'users/delete': 3 },
 			statuses: { '503': 2, '200': 1 },
 			removed: [MARGARET.user_id],
 		},
@@ -654,7 +689,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: startsWith("service unavailable. Lower 'Concurrency' or raise 'Max Retries'"),
 			}),
 		},
-		effects: { requests: { delete: 2 }, removed: [] },
+		effects: { requests: { 'users/delete': 2 }, removed: [] },
 	},
 	{
 		name: 'a 500 that does not go away: retried, then the outcome is unknown',
@@ -669,7 +704,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: startsWith(UNKNOWN_OUTCOME_FIRST),
 			}),
 		},
-		effects: { requests: { delete: 2 }, removed: [] },
+		effects: { requests: { 'users/delete': 2 }, removed: [] },
 	},
 	{
 		name: 'nothing listening at the Base URL: Could not reach ProductBridge',
@@ -687,6 +722,7 @@ export const SCENARIOS: readonly Scenario[] = [
 	},
 	{
 		name: 'nothing listening, error output: retried as configured, every item fails',
+		e2e: true,
 		node: { ...DELETE, options: { maxRetries: 1 } },
 		onError: 'continueErrorOutput',
 		items: byId(ADA.user_id, GRACE.user_id),
@@ -711,6 +747,7 @@ export const SCENARIOS: readonly Scenario[] = [
 	...(['seconds', 'http-date', 'none'] as const).map(
 		(retryAfter): Scenario => ({
 			name: `429s with Retry-After as ${retryAfter}: no item is lost`,
+			e2e: retryAfter === 'seconds',
 			node: { ...DELETE, options: { concurrency: 8, maxRetries: 8 } },
 			onError: 'stopWorkflow',
 			items: Array.from({ length: 12 }, (_, i) => ({ user_id: idAt('22222222', i) })),
@@ -722,12 +759,41 @@ export const SCENARIOS: readonly Scenario[] = [
 				main: inOrder(...Array.from({ length: 12 }, (_, i) => deleted(idAt('22222222', i)))),
 			},
 			effects: {
-				requests: { delete: { min: 13 } },
-				statuses: { '429': { min: 1 }, '200': 12 },
+				// Observed 13..15 requests (1..3 429s) with pacing: about 1.5 times that as the ceiling.
+				requests: { 'users/delete': { min: 13, max: 23 } },
+				statuses: { '429': { min: 1, max: 11 }, '200': 12 },
 				removed: { count: 12 },
 			},
 		}),
 	),
+	{
+		name: 'a 429 asking for 2 seconds: the retry waits that long, then the user is deleted',
+		node: DELETE,
+		onError: 'stopWorkflow',
+		items: byId(ADA.user_id),
+		standIn: {
+			faults: {
+				statusOverride: [
+					{
+						path: '/users/delete',
+						status: 429,
+						body: { detail: { error: 'rate limited' } },
+						times: 1,
+						headers: { 'Retry-After': '2' },
+					},
+				],
+			},
+		},
+		expected: { main: inOrder(deleted(ADA.user_id)) },
+		effects: {
+			requests: { 'users/delete': 2 },
+			sent: { 'users/delete': ids(ADA.user_id, ADA.user_id) },
+			statuses: { '429': 1, '200': 1 },
+			removed: [ADA.user_id],
+			// The node's own backoff after one 429 is far shorter; only the header makes it 2 s.
+			spanMs: { min: 1900, max: 3500 },
+		},
+	},
 	{
 		name: 'a pause asked by the server holds every worker back: few 429s, all 6 deleted',
 		node: { ...DELETE, options: { concurrency: 6, maxRetries: 6 } },
@@ -741,7 +807,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			main: inOrder(...Array.from({ length: 6 }, (_, i) => deleted(idAt('22222222', i)))),
 		},
 		effects: {
-			requests: { delete: { min: 7, max: 18 } },
+			requests: { 'users/delete': { min: 7, max: 18 } },
 			statuses: { '429': { min: 1, max: 12 }, '200': 6 },
 			removed: { count: 6 },
 		},
@@ -762,10 +828,11 @@ export const SCENARIOS: readonly Scenario[] = [
 			main: inOrder(...Array.from({ length: 30 }, (_, i) => deleted(idAt('7a7e0000', i)))),
 		},
 		effects: {
-			requests: { delete: { min: 31 } },
-			statuses: { '429': { min: 1 }, '200': 30 },
+			// Observed 34..36 requests (4..6 429s) with pacing: about 1.5 times that as the ceiling.
+			requests: { 'users/delete': { min: 31, max: 54 } },
+			statuses: { '429': { min: 1, max: 24 }, '200': 30 },
 			removed: { count: 30 },
-			maxInFlight: { max: 8 },
+			maxInFlight: { min: 1, max: 8 },
 		},
 	},
 
@@ -795,7 +862,7 @@ export const SCENARIOS: readonly Scenario[] = [
 					}),
 				),
 			},
-			effects: { requests: { delete: 2 }, statuses: { [what]: 1, '404': 1 }, removed: [] },
+			effects: { requests: { 'users/delete': 2 }, statuses: { [what]: 1, '404': 1 }, removed: [] },
 		}),
 	),
 	{
@@ -814,7 +881,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				}),
 			),
 		},
-		effects: { requests: { delete: 2 }, statuses: { reset: 1, '404': 1 }, removed: [ADA.user_id] },
+		effects: {
+			requests: { 'users/delete': 2 },
+			statuses: { reset: 1, '404': 1 },
+			removed: [ADA.user_id],
+		},
 	},
 	{
 		name: 'a reset for an id never linked, then 404: deleted_or_not_found',
@@ -831,7 +902,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				}),
 			),
 		},
-		effects: { requests: { delete: 2 }, statuses: { reset: 1, '404': 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 2 }, statuses: { reset: 1, '404': 1 }, removed: [] },
 	},
 	{
 		name: 'a timeout while ProductBridge acted, then 404 on the retry: deleted_or_not_found',
@@ -849,7 +920,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				}),
 			),
 		},
-		effects: { requests: { delete: 2 }, removed: [GRACE.user_id] },
+		effects: { requests: { 'users/delete': 2 }, removed: [GRACE.user_id] },
 	},
 	{
 		name: 'a lost answer, then 404, with Fail the Item: the error output explains the same',
@@ -866,7 +937,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { delete: 2 }, removed: [] },
+		effects: { requests: { 'users/delete': 2 }, removed: [] },
 	},
 	{
 		name: 'every answer lost after ProductBridge acted: the outcome is unknown',
@@ -889,7 +960,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { delete: 2 }, statuses: { reset: 2 }, removed: [ALAN.user_id] },
+		effects: { requests: { 'users/delete': 2 }, statuses: { reset: 2 }, removed: [ALAN.user_id] },
 	},
 	{
 		name: 'every try times out: the item fails, the outcome unknown',
@@ -903,10 +974,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: matches(`^${UNKNOWN_OUTCOME_FIRST} .* (ECONNABORTED|ETIMEDOUT)`),
 			}),
 		},
-		effects: { requests: { delete: 2 }, removed: [ALAN.user_id] },
+		effects: { requests: { 'users/delete': 2 }, removed: [ALAN.user_id] },
 	},
 	{
 		name: 'looked up by email, the delete answer lost, 404 on the retry: deleted, confirmed on retry',
+		e2e: true,
 		node: { ...BY_EMAIL, onNotFound: 'error' },
 		onError: 'stopWorkflow',
 		items: [{ email: KATHERINE.email }],
@@ -914,7 +986,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		standIn: { seed: 37, faults: { resetRate: 0.5, resetAfterActing: true } },
 		expected: { main: inOrder(audit(KATHERINE, 'deleted', { confirmed_on_retry: true })) },
 		effects: {
-			requests: { retrieve: 1, delete: 2 },
+			requests: { 'users/retrieve': 1, 'users/delete': 2 },
+			sent: {
+				'users/retrieve': emails(KATHERINE.email),
+				'users/delete': ids(KATHERINE.user_id, KATHERINE.user_id),
+			},
 			statuses: { '200': 1, reset: 1, '404': 1 },
 			removed: [KATHERINE.user_id],
 		},
@@ -940,7 +1016,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			),
 		},
-		effects: { requests: { delete: 1 }, removed: [] },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: 'a wrong Base URL with the default On Error stops the run, naming the host',
@@ -948,8 +1024,8 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: byId(GRACE.user_id),
 		credential: { baseUrl: '{url}/wrong' },
-		expected: { stop: { message: NOT_THE_API(404) } },
-		effects: { requests: { delete: 1 }, removed: [] },
+		expected: { stop: { itemIndex: 0, message: NOT_THE_API(404) } },
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
 	},
 	...(
 		[
@@ -1038,10 +1114,10 @@ export const SCENARIOS: readonly Scenario[] = [
 		},
 		expected: { main: mixedMain, error: mixedError },
 		effects: {
-			requests: { delete: 30 },
+			requests: { 'users/delete': 30 },
 			statuses: { '200': 20, '404': 10 },
 			removed: MIXED_LINKED,
-			maxInFlight: { max: 8 },
+			maxInFlight: { min: 2, max: 8 },
 		},
 	},
 
@@ -1056,7 +1132,11 @@ export const SCENARIOS: readonly Scenario[] = [
 			{ ticket: 'GDPR-102', user_id: STRANGER },
 		],
 		expected: { main: inOrder(found(ADA), getNotFound({ user_id: STRANGER })) },
-		effects: { requests: { retrieve: 2 }, removed: [] },
+		effects: {
+			requests: { 'users/retrieve': 2 },
+			sent: { 'users/retrieve': ids(ADA.user_id, STRANGER) },
+			removed: [],
+		},
 	},
 	{
 		name: 'Get by email through an expression: trimmed and found; another letter case or an unknown email is not_found',
@@ -1074,7 +1154,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				getNotFound({ email: NOBODY }),
 			),
 		},
-		effects: { requests: { retrieve: 3 }, removed: [] },
+		effects: {
+			requests: { 'users/retrieve': 3 },
+			sent: { 'users/retrieve': emails(GRACE.email, 'Grace.Hopper@example.com', NOBODY) },
+			removed: [],
+		},
 	},
 	{
 		name: 'Get, Fail the Item + error output: the unknown email leaves on output 1 with its input fields',
@@ -1097,7 +1181,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { retrieve: 2 }, removed: [] },
+		effects: { requests: { 'users/retrieve': 2 }, removed: [] },
 	},
 	{
 		name: 'Get: empty, missing, malformed and non-text emails fail before any request; the next item is looked up',
@@ -1131,7 +1215,11 @@ export const SCENARIOS: readonly Scenario[] = [
 				at(index, failed(input, error, contains("Check the 'Email' field"))),
 			),
 		},
-		effects: { requests: { retrieve: 1 }, removed: [] },
+		effects: {
+			requests: { 'users/retrieve': 1 },
+			sent: { 'users/retrieve': emails(KATHERINE.email) },
+			removed: [],
+		},
 	},
 
 	// ---- Delete by email
@@ -1152,7 +1240,14 @@ export const SCENARIOS: readonly Scenario[] = [
 				notFound(null, { email: 'Grace.Hopper@example.com' }),
 			),
 		},
-		effects: { requests: { retrieve: 3, delete: 1 }, removed: [ADA.user_id] },
+		effects: {
+			requests: { 'users/retrieve': 3, 'users/delete': 1 },
+			sent: {
+				'users/retrieve': emails(ADA.email, NOBODY, 'Grace.Hopper@example.com'),
+				'users/delete': ids(ADA.user_id),
+			},
+			removed: [ADA.user_id],
+		},
 	},
 	{
 		name: 'Delete by email, not found with Fail the Item + error output: output 1 with its input fields',
@@ -1175,7 +1270,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				),
 			],
 		},
-		effects: { requests: { retrieve: 2, delete: 1 }, removed: [ALAN.user_id] },
+		effects: { requests: { 'users/retrieve': 2, 'users/delete': 1 }, removed: [ALAN.user_id] },
 	},
 	{
 		name: 'Delete by email, not found with the default On Error: the run stops',
@@ -1183,9 +1278,12 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: [{ email: NOBODY }],
 		expected: {
-			stop: { message: `ProductBridge has no user with email ${NOBODY} in this organization` },
+			stop: {
+				itemIndex: 0,
+				message: `ProductBridge has no user with email ${NOBODY} in this organization`,
+			},
 		},
-		effects: { requests: { retrieve: 1 }, removed: [] },
+		effects: { requests: { 'users/retrieve': 1 }, removed: [] },
 	},
 	{
 		name: 'Delete by email: removed between the lookup and the delete, the lookup is kept, status not_found',
@@ -1194,7 +1292,7 @@ export const SCENARIOS: readonly Scenario[] = [
 		items: [{ email: GRACE.email }],
 		standIn: { faults: override(404, { detail: { error: 'user not found' } }) },
 		expected: { main: inOrder(audit(GRACE, 'not_found')) },
-		effects: { requests: { retrieve: 1, delete: 1 }, removed: [] },
+		effects: { requests: { 'users/retrieve': 1, 'users/delete': 1 }, removed: [] },
 	},
 	{
 		name: 'Delete by email: a person listed twice is looked up and deleted once',
@@ -1202,7 +1300,11 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: [{ email: ADA.email }, { email: ADA.email }],
 		expected: { main: inOrder(audit(ADA, 'deleted'), audit(ADA, 'deleted')) },
-		effects: { requests: { retrieve: 1, delete: 1 }, removed: [ADA.user_id] },
+		effects: {
+			requests: { 'users/retrieve': 1, 'users/delete': 1 },
+			sent: { 'users/retrieve': emails(ADA.email), 'users/delete': ids(ADA.user_id) },
+			removed: [ADA.user_id],
+		},
 	},
 	{
 		name: 'Delete by email: a lookup answered with somebody else deletes nobody',
@@ -1223,7 +1325,7 @@ export const SCENARIOS: readonly Scenario[] = [
 				message: contains('a user other than the one asked for'),
 			}),
 		},
-		effects: { requests: { retrieve: 1 }, removed: [] },
+		effects: { requests: { 'users/retrieve': 1 }, removed: [] },
 	},
 	{
 		name: 'Delete by email, a mixed batch of 24: each outcome with its own row',
@@ -1236,7 +1338,7 @@ export const SCENARIOS: readonly Scenario[] = [
 			error: emailOutcomes.filter(isFailure),
 		},
 		effects: {
-			requests: { retrieve: 13, delete: 8 },
+			requests: { 'users/retrieve': 13, 'users/delete': 8 },
 			removed: MEMBERS.map((person) => person.user_id),
 		},
 	},
@@ -1258,7 +1360,13 @@ export const SCENARIOS: readonly Scenario[] = [
 				notFound(null, { email: NOBODY }),
 			),
 		},
-		effects: { requests: { retrieve: 3 }, removed: [] },
+		effects: {
+			requests: { 'users/retrieve': 3 },
+			sent: {
+				'users/retrieve': emails(KATHERINE.email, 'Katherine.Johnson@example.com', NOBODY),
+			},
+			removed: [],
+		},
 	},
 	{
 		name: 'Dry Run by user ID looks the user up too',
@@ -1266,6 +1374,10 @@ export const SCENARIOS: readonly Scenario[] = [
 		onError: 'stopWorkflow',
 		items: byId(MARGARET.user_id, STRANGER_2),
 		expected: { main: inOrder(audit(MARGARET, 'would_delete'), notFound(STRANGER_2)) },
-		effects: { requests: { retrieve: 2 }, removed: [] },
+		effects: {
+			requests: { 'users/retrieve': 2 },
+			sent: { 'users/retrieve': ids(MARGARET.user_id, STRANGER_2) },
+			removed: [],
+		},
 	},
 ];

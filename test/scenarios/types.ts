@@ -39,15 +39,22 @@ export interface ExpectedItem {
 	pairedItem: { item: number };
 }
 
-/** At least `min`, at most `max` (either may be left out). */
+/** At least `min`, at most `max`: both, so that neither too few nor far too many passes. */
 export interface Range {
-	min?: number;
-	max?: number;
+	min: number;
+	max: number;
 }
 export type Count = number | Range;
 
+/**
+ * The node's parameters as n8n stores them. The ones the current operations share are named; a
+ * new operation's row names its own in `more` (merged over the rest), so it needs no change here.
+ */
 export interface NodeParameters {
-	operation: 'delete' | 'get';
+	/** Default `user`. */
+	resource?: string;
+	/** `delete`, `get`, or whatever value a new operation has in the dropdown. */
+	operation: string;
 	identifyBy?: 'userId' | 'email';
 	/** An expression; the node's default is `={{ $json.user_id }}`. */
 	userId?: string;
@@ -59,6 +66,8 @@ export interface NodeParameters {
 		maxRetries?: number | string;
 		requestTimeout?: number | string;
 	};
+	/** Any other parameters, exactly as n8n stores them. */
+	more?: JsonObject;
 }
 
 export interface StandInSetup {
@@ -85,6 +94,8 @@ export type Outcome =
 	| { main: readonly ExpectedItem[]; error?: readonly ExpectedItem[] }
 	| {
 			stop: {
+				/** The input item the error names (n8n keeps it in the error's context); null when none. */
+				itemIndex: number | null;
 				message: string | TextMatch;
 				description?: string | TextMatch;
 				name?: string;
@@ -93,14 +104,30 @@ export type Outcome =
 			};
 	  };
 
+/** What one request carried that names a user: `user_id` and `email` exactly as sent. */
+export interface Sent {
+	user_id?: string;
+	email?: string;
+}
+
+/** An endpoint's path after the API base, e.g. `users/delete`. */
+export type Endpoint = string;
+
 export interface Effects {
 	/** Requests the stand-in received, per endpoint; an endpoint left out received none. */
-	requests: { delete?: Count; retrieve?: Count };
+	requests: Record<Endpoint, Count>;
+	/**
+	 * What each request to an endpoint named, retries included, compared exactly (as a multiset:
+	 * the order requests arrive in is not promised); an endpoint left out is not compared.
+	 */
+	sent?: Record<Endpoint, readonly Sent[]>;
 	/** Answers per status (`reset` for a dropped connection), for rows about retries. */
 	statuses?: Record<string, Count>;
 	/** Users the stand-in unlinked during the run (the rest remain); a count for large batches. */
 	removed: readonly string[] | { count: number };
-	/** Most requests in flight at once. */
+	/** Milliseconds from the first request's arrival to the last one's, for rows about waiting. */
+	spanMs?: Range;
+	/** Most requests in flight at once: a `max` for a cap, a `min` where the row promises concurrency. */
 	maxInFlight?: Count;
 	/** Text that must not appear anywhere in what the run kept (besides the API key, always checked). */
 	neverShown?: readonly string[];

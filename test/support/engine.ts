@@ -16,13 +16,14 @@
  *    createRunExecutionData, NodeHelpers.getVersionedNodeType / getNodeParameters, the abstract
  *    ICredentialsHelper and the IWorkflowExecuteAdditionalData fields.
  *  - Mirrors of n8n CLI code (the `n8n` package, not a dependency here):
- *    packages/cli/src/credentials-helper.ts (HarnessCredentialsHelper: authenticate, function or
- *    generic, and getDecrypted: defaults, then expressions), NodeTypes / CredentialTypes over
- *    one package (HarnessNodeTypes, HarnessCredentialTypes), and
+ *    packages/cli/src/credentials-helper.ts (HarnessCredentialsHelper: authenticate by the
+ *    credential's function, and getDecrypted: defaults, then expressions), NodeTypes /
+ *    CredentialTypes over one package (HarnessNodeTypes, HarnessCredentialTypes), and
  *    WorkflowExecuteAdditionalData.getBase (createAdditionalData).
  *
- * Only what this package uses is there: no pre-authentication, OAuth, credential `extends`,
- * stored-credential objects, sub-workflows, task runners or AI events. What n8n-core would ask
+ * Only what this package uses is there: no declarative (generic) authentication,
+ * pre-authentication, OAuth, credential `extends`, stored-credential objects, sub-workflows,
+ * task runners or AI events. What n8n-core would ask
  * for beyond that throws saying so, rather than half-working.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,14 +61,12 @@ import type {
 	IRunData,
 	IVersionedNodeType,
 	IWorkflowBase,
-	IWorkflowDataProxyAdditionalKeys,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
-	isExpression,
 	NodeConnectionTypes,
 	NodeHelpers,
 	UnexpectedError,
@@ -97,6 +96,11 @@ export interface EngineRun {
 	nodeName: string;
 	/** The whole IRun WorkflowExecute resolved with. */
 	run: IRun;
+	/**
+	 * What the node under test's execute() returned, copied before n8n-core fills in what the node
+	 * left out (pairedItem by index, for one); undefined when it threw or never ran.
+	 */
+	returned: INodeExecutionData[][] | undefined;
 }
 
 export interface RunNodeOptions {
@@ -190,12 +194,17 @@ export async function runNode(pkg: LoadedPackage, opts: RunNodeOptions): Promise
 	});
 	const credentialsHelper = new HarnessCredentialsHelper(pkg.credentialTypes, credentialStore);
 	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId, workflow.id);
+	const returnedBefore = pkg.nodeTypes.returned.length;
 	const run = await new WorkflowExecute(
 		additionalData,
 		mode,
 		startingWith(startNode, opts.items),
 	).processRunExecutionData(workflow);
-	return toEngineRun(run, nodeUnderTest.name, executedNodes);
+	const returned = pkg.nodeTypes.returned.slice(returnedBefore);
+	return {
+		...toEngineRun(run, nodeUnderTest.name, executedNodes),
+		returned: returned.length === 1 ? (returned[0] ?? undefined) : undefined,
+	};
 }
 
 /** A new one per run: n8n's Workflow and WorkflowExecute may write to the nodes they are given. */
@@ -344,6 +353,11 @@ export class HarnessNodeTypes implements INodeTypes {
 			: `${packageName}.${nodeType}`;
 	}
 
+	/** What the package's nodes returned from execute(), last call last (see EngineRun.returned). */
+	readonly returned: Array<INodeExecutionData[][] | null> = [];
+
+	private readonly recording = new Map<INodeType | IVersionedNodeType, INodeType>();
+
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		if (nodeType === HARNESS_START_NODE_TYPE) return this.start;
 		const prefix = `${this.loader.packageName}.`;
@@ -352,7 +366,24 @@ export class HarnessNodeTypes implements INodeTypes {
 				`Unknown node type "${nodeType}" (harness knows ${this.knownNames().join(', ')})`,
 			);
 		}
-		return this.loader.getNode(nodeType.slice(prefix.length)).type;
+		return this.recordingReturns(this.loader.getNode(nodeType.slice(prefix.length)).type);
+	}
+
+	/** The node type, its execute() wrapped to keep a copy of what it returns. */
+	private recordingReturns(type: INodeType | IVersionedNodeType): INodeType | IVersionedNodeType {
+		if ('nodeVersions' in type || typeof type.execute !== 'function') return type;
+		const known = this.recording.get(type);
+		if (known !== undefined) return known;
+		const execute = type.execute;
+		const returned = this.returned;
+		const wrapped: INodeType = Object.create(type) as INodeType;
+		wrapped.execute = async function (this: IExecuteFunctions) {
+			const output = await execute.call(this);
+			returned.push(Array.isArray(output) ? structuredClone(output) : null);
+			return output;
+		};
+		this.recording.set(type, wrapped);
+		return wrapped;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
@@ -429,25 +460,15 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const { authenticate } = this.credentialTypes.getByName(typeName);
 		if (typeof authenticate === 'function') {
 			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 		}
-		if (authenticate?.type === 'generic') {
-			if (!workflow || !node) {
-				throw new UnexpectedError('Generic credential authentication needs the workflow and node');
-			}
-			const resolve = (text: string) => resolveCredentialValue(text, credentials, workflow, node);
-			const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
-			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-				options[outerKey] ??= {};
-				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-					options[outerKey][resolve(key)] = resolve(value);
-				}
-			}
+		if (authenticate !== undefined) {
+			throw new UnexpectedError(
+				`Credential "${typeName}" authenticates declaratively (${authenticate.type}): not in the harness`,
+			);
 		}
 		return requestOptions as IHttpRequestOptions;
 	}
@@ -541,27 +562,6 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-/** Resolves `={{$credentials.x}}` like the CLI's CredentialsHelper.resolveValue. */
-function resolveCredentialValue(
-	parameterValue: string,
-	credentials: ICredentialDataDecryptedObject,
-	workflow: Workflow,
-	node: INode,
-): string {
-	if (!isExpression(parameterValue)) return parameterValue;
-	const additionalKeys: IWorkflowDataProxyAdditionalKeys = { $credentials: credentials };
-	const value = workflow.expression.getSimpleParameterValue(
-		node,
-		parameterValue,
-		'internal',
-		additionalKeys,
-		undefined,
-		'',
-	);
-	if (!value) return '';
-	return value.toString();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Execution plumbing
 // ---------------------------------------------------------------------------------------------
@@ -617,10 +617,14 @@ function toExecutionItems(items: INodeExecutionData[] | IDataObject[]): INodeExe
 	);
 }
 
-function toEngineRun(run: IRun, nodeName: string, executedNodes: string[]): EngineRun {
+function toEngineRun(
+	run: IRun,
+	nodeName: string,
+	executedNodes: string[],
+): Omit<EngineRun, 'returned'> {
 	const { runData, error } = run.data.resultData;
 	const main = runData[nodeName]?.[0]?.data?.[NodeConnectionTypes.Main] ?? [];
-	const engineRun: EngineRun = {
+	const engineRun: Omit<EngineRun, 'returned'> = {
 		status: run.status === 'success' && error === undefined ? 'success' : 'error',
 		outputs: main.map((branch) => branch ?? []),
 		runData,

@@ -31,6 +31,8 @@ import type {
 	N8nInstance,
 	N8nServer,
 	PrepareOptions,
+	FindSecretOptions,
+	PrintedMark,
 	PrintedOrStored,
 	ServerOptions,
 	WorkerOptions,
@@ -275,11 +277,32 @@ class LocalN8n implements N8nInstance {
 		return [...printed, ...stored];
 	}
 
-	findSecret(secret: string): string[] {
-		const needle = Buffer.from(secret, 'utf8');
-		return this.allPrintedAndStored()
-			.filter(({ content }) => content.includes(needle))
-			.map(({ source }) => source);
+	mark(): PrintedMark {
+		return { contents: new Map(this.allPrintedAndStored().map((it) => [it.source, it.content])) };
+	}
+
+	findSecret(secret: string, options: FindSecretOptions = {}): string[] {
+		const needles = new Map<string, string>([[secret, '']]);
+		if (options.pieces !== undefined)
+			for (let start = 0; start + options.pieces <= secret.length; start++)
+				needles.set(
+					secret.slice(start, start + options.pieces),
+					` (its ${options.pieces} characters from offset ${start})`,
+				);
+		const found: string[] = [];
+		for (const { source, content } of this.allPrintedAndStored()) {
+			const before = options.since?.contents.get(source);
+			for (const [needle, what] of needles) {
+				const bytes = Buffer.from(needle, 'utf8');
+				const now = occurrences(content, bytes);
+				if (now === 0) continue;
+				if (before === undefined || now > occurrences(before, bytes)) {
+					found.push(`${source}${what}`);
+					break;
+				}
+			}
+		}
+		return found;
 	}
 
 	async cleanup(): Promise<void> {
@@ -292,6 +315,12 @@ class LocalN8n implements N8nInstance {
 		this.inputCounter++;
 		return path.join(this.inputsDir, `${kind}-${this.inputCounter}.json`);
 	}
+}
+
+function occurrences(haystack: Buffer, needle: Buffer): number {
+	let count = 0;
+	for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) count++;
+	return count;
 }
 
 /**

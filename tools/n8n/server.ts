@@ -278,11 +278,20 @@ async function stopGroup(
 export async function waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
 	const started = Date.now();
 	for (;;) {
-		const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-		await response.text();
-		if (response.status === 403) return;
+		// A refused or dropped connection (n8n between its REST API and its webhooks, or still
+		// binding) is one more "not yet", like a 404: try again until the time is up.
+		const status = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) }).then(
+			async (response) => {
+				await response.text();
+				return response.status;
+			},
+			(error: unknown) => (error instanceof Error ? error.message : String(error)),
+		);
+		if (status === 403) return;
 		if (Date.now() - started > timeoutMs)
-			throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs / 1000} s`);
+			throw new Error(
+				`n8n did not register the webhook ${url} within ${timeoutMs / 1000} s (last answer: ${status})`,
+			);
 		await sleep(250);
 	}
 }

@@ -105,6 +105,18 @@ export interface PrintedOrStored {
 	content: Buffer;
 }
 
+/** allPrintedAndStored() at one moment, by source. */
+export interface PrintedMark {
+	readonly contents: ReadonlyMap<string, Buffer>;
+}
+
+export interface FindSecretOptions {
+	/** Also look for every piece of the secret this many characters long. */
+	pieces?: number;
+	/** Only what is new since this mark(). */
+	since?: PrintedMark;
+}
+
 export interface PrepareOptions {
 	/** n8n version; default `N8N_VERSION` from the environment, else DEFAULT_N8N_VERSION. */
 	version?: string;
@@ -152,8 +164,14 @@ export interface N8nInstance {
 	startWorker(options?: WorkerOptions): Promise<N8nServer>;
 	/** Everything n8n printed (each command's stdout and stderr) and every file it stored under the user folder. */
 	allPrintedAndStored(): PrintedOrStored[];
-	/** The sources in allPrintedAndStored() that contain `secret` as bytes. */
-	findSecret(secret: string): string[];
+	/** What n8n has printed and stored so far, for findSecret's `since`. */
+	mark(): PrintedMark;
+	/**
+	 * The sources in allPrintedAndStored() that contain `secret` as bytes, or with `pieces`, any
+	 * piece of it that long. With `since`, only what appeared after that mark(): a source counts when
+	 * it holds more occurrences than it did then (a leak lands on the step that made it).
+	 */
+	findSecret(secret: string, options?: FindSecretOptions): string[];
 	cleanup(): Promise<void>;
 }
 
