@@ -320,6 +320,29 @@ describe('pacing', () => {
 		expect(after[9].at - after[0].at).toBeGreaterThan(300);
 	});
 
+	it('stops at once when the key is rejected while requests wait for their paced start', async () => {
+		standIn.reset({ acceptAnyUser: true });
+		standIn.configure({ rateLimit: { perSecond: 20, retryAfter: 'seconds' } });
+		const pending = run({ items: many(200), options: { concurrency: 32, maxRetries: 8 } });
+		// Once paced (about 20 starts a second, up to 31 requests booked ahead), the key is revoked.
+		for (let i = 0; i < 300 && !standIn.calls.some((call) => call.status === 429); i++)
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		await new Promise((resolve) => setTimeout(resolve, 1200));
+		override({
+			path: '/users/delete',
+			status: 401,
+			body: { detail: 'Invalid API key' },
+			times: 1000,
+		});
+		const result = await pending;
+		const ended = Date.now();
+
+		expect(result.status).toBe('error');
+		const firstRejection = standIn.calls.find((call) => call.status === 401);
+		// Waiting out the booked starts would take about a second and a half more.
+		expect(ended - (firstRejection?.at ?? 0)).toBeLessThan(500);
+	});
+
 	it('spreads its requests over the round trip instead of sending them in waves', async () => {
 		standIn.reset({ acceptAnyUser: true });
 		standIn.configure({ latencyMs: 100 });
