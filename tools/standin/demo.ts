@@ -1,8 +1,14 @@
 /** Credentials and people for demos and the playground; obviously fake, realistic in shape. */
+import { randomBytes } from 'node:crypto';
+
 import type { SeedUser } from './directory.ts';
 
-/** `pb_` + 43 URL-safe characters, like a real ProductBridge public API key. */
-export const DEMO_API_KEY = 'pb_demo_standin_not_a_real_key_0123456789abcde';
+/**
+ * `pb_` + 43 URL-safe characters, the shape of a ProductBridge public API key, made anew in every
+ * process: a fixed key in the repository would look like a leaked one, and nothing needs it to
+ * stay the same between runs (the playground and the stand-in's CLI print the one they use).
+ */
+export const DEMO_API_KEY = `pb_${randomBytes(32).toString('base64url')}`;
 
 export const DEMO_ORGANIZATION = Object.freeze({
 	id: 'aca5b4fa-f6de-4bc4-b8e6-d9dc580e2c33',
