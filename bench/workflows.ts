@@ -3,6 +3,7 @@
  * and the node under test (this package's node, n8n's HTTP Request node doing the same call, or
  * a No Operation node as the baseline of what n8n itself costs).
  */
+import { triggerWithItems } from '../tools/n8n.ts';
 import type { JsonObject, WorkflowJson, WorkflowNode } from '../tools/n8n.ts';
 
 export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benchmark)' };
@@ -39,20 +40,7 @@ export function deletionWorkflow(
 		id,
 		name: `Benchmark ${id}`,
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				name: 'Make items',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: ITEMS_CODE(count) },
-			},
+			...triggerWithItems('Make items', ITEMS_CODE(count)),
 			...feed.nodes,
 			{ ...nodeUnderTest(target, apiUrl), name: UNDER_TEST, position: [660, 0] } as WorkflowNode,
 		],

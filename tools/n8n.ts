@@ -22,6 +22,6 @@ export { PACKAGE_NAME, REPO_ROOT } from './repo.ts';
 export { DEFAULT_N8N_VERSION, majorOf, parseExecution, prepareN8n } from './n8n/instance.ts';
 export { freePort } from './n8n/processes.ts';
 export { waitForWebhook } from './n8n/server.ts';
-export { readWorkflowFile, rewriteWorkflow } from './n8n/workflows.ts';
+export { readWorkflowFile, rewriteWorkflow, triggerWithItems } from './n8n/workflows.ts';
 export type { WorkflowRewrite } from './n8n/workflows.ts';
 export type * from './n8n/types.ts';

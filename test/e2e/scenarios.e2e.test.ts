@@ -24,7 +24,7 @@ import {
 import type { ActualRun, Places } from '../scenarios/check.ts';
 import { SCENARIOS } from '../scenarios/table.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import { freePort, outputItems, prepareN8n } from '../support/n8n.ts';
+import { freePort, outputItems, prepareN8n, triggerWithItems } from '../support/n8n.ts';
 import type { CredentialImport, ExecuteResult, N8nInstance, WorkflowJson } from '../support/n8n.ts';
 
 const API_KEY = `pb_${randomBytes(33).toString('base64url').slice(0, 43)}`;
@@ -69,20 +69,7 @@ function workflowOf(row: Scenario, index: number, credential: CredentialImport):
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				name: 'Items',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: `return ${JSON.stringify(items, null, 2)};` },
-			},
+			...triggerWithItems('Items', `return ${JSON.stringify(items, null, 2)};`),
 			{
 				name: NODE_NAME,
 				type: 'n8n-nodes-productbridge.productBridge',

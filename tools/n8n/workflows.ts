@@ -1,10 +1,33 @@
 /** Workflow files as n8n's `import:workflow` reads them, and the placeholders in them. */
 import { readFileSync } from 'node:fs';
 
-import type { Json, WorkflowJson } from './types.ts';
+import type { Json, WorkflowJson, WorkflowNode } from './types.ts';
 
 export function readWorkflowFile(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
+}
+
+/**
+ * The start every generated workflow shares: a Manual Trigger named `Start`, then a Code node
+ * named `itemsNode` that returns the items; the caller connects `Start` → `itemsNode` → …
+ */
+export function triggerWithItems(itemsNode: string, jsCode: string): WorkflowNode[] {
+	return [
+		{
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			name: itemsNode,
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [220, 0],
+			parameters: { jsCode },
+		},
+	];
 }
 
 export interface WorkflowRewrite {
