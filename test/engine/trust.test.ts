@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Outcomes an auditor can trust, tried as a hostile server would try them, inside n8n-core's
  * engine against the local stand-in: the key in pieces at every offset, redirects to another

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Engine-level test harness: runs a real two-node workflow ("Harness Start" -> the node under
  * test) inside n8n-core's own WorkflowExecute, so tests observe what n8n's engine decides, not
