@@ -7,10 +7,10 @@
  */
 import path from 'node:path';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, OnError } from 'n8n-workflow';
 
 import { loadPackage, runNode } from '../support/engine.ts';
-import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
+import type { EngineRun, LoadedPackage } from '../support/engine.ts';
 import { startStandIn } from '../../tools/standin/server.ts';
 import type { StandIn, StatusOverride } from '../../tools/standin/server.ts';
 
@@ -48,7 +48,7 @@ interface Run {
 	operation?: 'delete' | 'get';
 	parameters?: IDataObject;
 	options?: IDataObject;
-	onError?: OnErrorSetting;
+	onError?: OnError;
 	baseUrl?: string;
 }
 

@@ -63,6 +63,7 @@ import type {
 	IVersionedNodeType,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	OnError,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import {
@@ -77,8 +78,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------------------------
-
-export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
 export interface EngineRun {
 	/** 'success' when n8n finished the execution without an execution-level error. */
@@ -116,7 +115,7 @@ export interface RunNodeOptions {
 	/** Decrypted credential data, attached to the node and injected like n8n does. */
 	credentials?: { type: string; data: ICredentialDataDecryptedObject };
 	/** The node's "On Error" setting; n8n's default is stopWorkflow. */
-	onError?: OnErrorSetting;
+	onError?: OnError;
 	/** Node version; defaults to the version the editor would add (defaultVersion or latest). */
 	typeVersion?: number;
 	/** Node name in the workflow; defaults to the description's defaults.name. */
