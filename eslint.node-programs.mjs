@@ -1,32 +1,27 @@
-// ESLint config for the repository's Node programs: the tools that run things (tools/), the tests
-// (test/), the developer scripts (scripts/) and the benchmark (bench/). Each of those folders has
-// an eslint.config.mjs that re-exports this one, and `npm run lint` runs ESLint with the `unstable_config_lookup_from_file`
-// flag (the default from ESLint 10 on), so every file is linted by the config nearest to it.
+// ESLint config for the JavaScript files around the node: the build (gulpfile.js), the jest and
+// prettier configs, the publish guard (scripts/publish-guard.mjs), the jest reporter and the
+// fixture packages in test/support/fixtures/. `npm run lint` runs it after `n8n-node lint`.
 //
-// The root eslint.config.mjs stays n8n's default, unmodified, as `n8n-node lint`'s strict mode and
-// `n8n-node cloud-support` require; its community-node rules keep applying to nodes/, credentials/
-// and package.json. They forbid, in code that runs inside n8n, exactly what these programs must
-// do: use process, timers, the console, node:fs and the dev dependencies (n8n-core,
-// playwright-core). These programs never ship (package.json "files" is dist/ only), so they get
-// the general JavaScript and TypeScript rules instead, with Node's globals.
+// n8n's default eslint.config.mjs (kept unmodified, as `n8n-node lint`'s strict mode and
+// `n8n-node cloud-support` require) lints every `**/*.ts`: the node code under its full rules,
+// and the TypeScript programs in tools/, test/, scripts/ and bench/ too. Each of those programs
+// turns off, in its first line, the community-node rules that forbid what it must do (process,
+// timers, the console, node:fs, child processes, demo keys) and says why: it never ships and
+// never runs inside n8n. n8n's config does not look at .js/.mjs/.cjs files at all; this one does.
 import js from '@eslint/js';
 import globals from 'globals';
-import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
-	{
-		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended],
-		languageOptions: { globals: globals.node },
-	},
+export default [
+	{ ignores: ['dist/', 'node_modules/'] },
 	{
 		files: ['**/*.{js,mjs,cjs}'],
-		extends: [js.configs.recommended],
+		...js.configs.recommended,
 		languageOptions: { globals: globals.node },
 	},
 	{
-		// CommonJS helpers: a jest reporter, and fixture packages shaped like a built community node.
+		// CommonJS: the build, the jest configs, a jest reporter, and fixture packages shaped like
+		// a built community node.
 		files: ['**/*.{js,cjs}'],
-		languageOptions: { sourceType: 'commonjs' },
+		languageOptions: { sourceType: 'commonjs', globals: globals.node },
 	},
-);
+];

@@ -2,12 +2,8 @@
  * started by the test on 127.0.0.1). `npm run test:queue`; not part of `npm run test:e2e`.
  * The last line printed is `queue: N passed, N failed`. */
 module.exports = {
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
+	...require('./jest.config.js'),
 	testMatch: ['<rootDir>/test/queue/**/*.queue.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-	},
 	// One n8n deployment at a time: it is already four Node.js processes on a 2-core runner.
 	maxWorkers: 1,
 	// Per test; the suite's beforeAll may install n8n into a cold cache and sets its own, longer limit.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Preloaded into the `n8n execute` process the benchmark starts (NODE_OPTIONS=--import): samples
  * the event loop's utilisation and the process's CPU time, and writes the samples to the file

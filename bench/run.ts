@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run bench`: this node against n8n's HTTP Request node inside one real n8n (the pinned
  * version the end-to-end suite installs), side by side in one run, against the local ProductBridge

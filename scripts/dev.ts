@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run dev`: the playground. Builds this package, starts the local ProductBridge stand-in
  * (127.0.0.1, demo users, the demo key) and a real n8n (the pinned version the end-to-end suite

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 // Types for the part of n8n's scanner (@n8n/scan-community-package, plain JavaScript) that
 // scripts/verify.ts calls.
 declare module '@n8n/scan-community-package/scanner/scanner.mjs' {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run screenshots`: the pictures in docs/images/, taken from the playground (scripts/dev.ts)
  * in headless Chromium: Debian's `chromium` package driven by playwright-core (npm does not

@@ -1,11 +1,12 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run verify` (and part of `npm test`): n8n's own checks, run the way a reviewer runs them, on
  * this checkout and on the tarball `npm pack` makes. Any finding, error or warning, fails it.
  *
- *   1. `n8n-node lint` in strict mode: eslint.config.mjs must be n8n's default, unmodified, and
- *      nothing it lints may report a problem. It runs with ESLint's
- *      unstable_config_lookup_from_file flag, as `npm run lint` does, so tools/, test/, scripts/ and
- *      bench/ meet their own config (see eslint.node-programs.mjs).
+ *   1. `n8n-node lint` in strict mode, as n8n's docs run it (no flags, no environment):
+ *      eslint.config.mjs must be n8n's default, unmodified, and nothing it lints may report a
+ *      problem (the programs in tools/, test/, scripts/ and bench/ included: see
+ *      eslint.node-programs.mjs).
  *   2. `n8n-node cloud-support`: must say the package is eligible for n8n Cloud verification.
  *   3. The build and `npm pack`: the tarball holds dist/, package.json, README.md and LICENSE.md
  *      only, and every node and credential that package.json names.
@@ -84,9 +85,6 @@ const WORKFLOW_ESSENTIALS: Record<string, string[]> = {
 		'npm publish --provenance --access public --ignore-scripts=false',
 	],
 };
-/** Nested configs for tools/, test/, scripts/ and bench/ (ESLint 10's default lookup). */
-const ESLINT_FLAGS = 'unstable_config_lookup_from_file';
-
 function run(command: string, args: string[], env: Record<string, string> = {}) {
 	const result = spawnSync(command, args, {
 		cwd: REPO_ROOT,
@@ -109,8 +107,8 @@ function readJson(file: string): Record<string, unknown> {
 }
 
 function n8nNodeLint(): Check {
-	const name = `n8n-node lint (ESLINT_FLAGS=${ESLINT_FLAGS})`;
-	const { status, output } = run(N8N_NODE, ['lint'], { ESLINT_FLAGS });
+	const name = 'n8n-node lint';
+	const { status, output } = run(N8N_NODE, ['lint']);
 	const problems = /✖ (\d+ problems? \(\d+ errors?, \d+ warnings?\))/.exec(output);
 	if (/Strict mode violation/.test(output)) {
 		return { name, ok: false, summary: 'strict mode violation', details: output };

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * A scripted stand-in for OpenAI's Chat Completions API, so that an n8n AI Agent can run headless
  * and deterministically: no model, no network. Loopback only; Node builtins only.

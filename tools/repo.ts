@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Where this checkout is. The tools are ES modules that Node runs as they are (type stripping)
  * and that jest loads after ts-jest has turned them into CommonJS; neither `__dirname` (absent in

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * The example workflows in examples/ (the ones the README offers and `npm run dev` imports), run
  * in a real n8n against the ProductBridge stand-in so they cannot rot:

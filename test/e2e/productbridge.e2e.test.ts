@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * The package in a real n8n, end to end: packed with `npm pack`, installed into a fresh user
  * folder the way n8n's Community Nodes installer does it, run by `n8n execute --id=<id>

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * The rows of the scenario table marked `e2e` (test/scenarios/table.ts), each as a workflow in a
  * real n8n: Manual Trigger → a Code node feeding the row's items → the ProductBridge node with

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Reading the User ID inside n8n-core's engine: `{{ $json.user_id }}` is read from the item
  * without n8n's expression engine, any other expression goes through it; both must see the same

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Proves test/support/engine.ts against a throwaway fixture package: n8n-core's WorkflowExecute
  * decides routing, pairedItem and execution failure; the credential type's `authenticate`

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Every row of the scenario table (test/scenarios/table.ts) inside n8n-core's engine
  * (WorkflowExecute, the package loaded from dist), each against a fresh ProductBridge stand-in.
@@ -7,8 +8,7 @@ import path from 'node:path';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { startStandIn } from '../../tools/standin/server.ts';
-import { DEMO_USERS } from '../../tools/standin/server.ts';
+import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
 import { loadPackage, runNode } from '../support/engine.ts';
 import type { EngineRun, LoadedPackage } from '../support/engine.ts';
 import {

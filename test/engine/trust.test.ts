@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Outcomes an auditor can trust, tried as a hostile server would try them, inside n8n-core's
  * engine against the local stand-in: the key in pieces at every offset, redirects to another
@@ -6,10 +7,10 @@
  */
 import path from 'node:path';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, OnError } from 'n8n-workflow';
 
 import { loadPackage, runNode } from '../support/engine.ts';
-import type { EngineRun, LoadedPackage, OnErrorSetting } from '../support/engine.ts';
+import type { EngineRun, LoadedPackage } from '../support/engine.ts';
 import { startStandIn } from '../../tools/standin/server.ts';
 import type { StandIn, StatusOverride } from '../../tools/standin/server.ts';
 
@@ -47,7 +48,7 @@ interface Run {
 	operation?: 'delete' | 'get';
 	parameters?: IDataObject;
 	options?: IDataObject;
-	onError?: OnErrorSetting;
+	onError?: OnError;
 	baseUrl?: string;
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run test:queue`: this package in n8n's queue mode, as teams run n8n beyond one instance.
  * Everything is real and started here, each on 127.0.0.1 and stopped by process id: a PostgreSQL

@@ -7,9 +7,9 @@
  * Strings may hold placeholders that only exist at run time: `{apiKey}` (the key the credential
  * carries), `{url}` (the stand-in's origin, `http://127.0.0.1:<port>`), `{host}` (its host:port).
  */
-import type { FaultsPatch, SeedUser } from '../../tools/standin/server.ts';
+import type { OnError } from 'n8n-workflow';
 
-export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+import type { FaultsPatch, SeedUser } from '../../tools/standin/server.ts';
 
 /** Plain JSON, as items and node parameters are. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -138,7 +138,8 @@ export interface Scenario {
 	/** Also run in a real n8n (test/e2e/scenarios.e2e.test.ts). */
 	e2e?: boolean;
 	node: NodeParameters;
-	onError: OnErrorSetting;
+	/** The node's Settings → On Error, as n8n stores it. */
+	onError: OnError;
 	items: readonly JsonObject[];
 	standIn?: StandInSetup;
 	credential?: CredentialSetup;

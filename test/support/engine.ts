@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Engine-level test harness: runs a real two-node workflow ("Harness Start" -> the node under
  * test) inside n8n-core's own WorkflowExecute, so tests observe what n8n's engine decides, not
@@ -62,6 +63,7 @@ import type {
 	IVersionedNodeType,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	OnError,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import {
@@ -76,8 +78,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------------------------
-
-export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
 export interface EngineRun {
 	/** 'success' when n8n finished the execution without an execution-level error. */
@@ -115,7 +115,7 @@ export interface RunNodeOptions {
 	/** Decrypted credential data, attached to the node and injected like n8n does. */
 	credentials?: { type: string; data: ICredentialDataDecryptedObject };
 	/** The node's "On Error" setting; n8n's default is stopWorkflow. */
-	onError?: OnErrorSetting;
+	onError?: OnError;
 	/** Node version; defaults to the version the editor would add (defaultVersion or latest). */
 	typeVersion?: number;
 	/** Node name in the workflow; defaults to the description's defaults.name. */

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Test-only helpers around the n8n launcher (tools/n8n.ts, re-exported here so a test imports
  * one module): the workflow files under test/e2e/workflows, and reading an execution's runData.

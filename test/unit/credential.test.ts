@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { ProductBridgeApi } from '../../credentials/ProductBridgeApi.credentials.ts';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * scripts/publish-guard.mjs, the prepublishOnly script and the Publish workflow's first step: only
  * this repository's Publish workflow, on a push of the tag v<package.json's version>, may publish.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 import { runItems } from '../../nodes/ProductBridge/helpers/runItems.ts';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * `npm run verify` must fail when node code imports a dev dependency at run time: n8n's own lint
  * and scanner let it through (their no-restricted-imports rule exempts devDependencies), and

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Installing: the pinned n8n into the cache outside the repo (scripts/ensure-n8n.sh, once), and
  * this package built, packed with `npm pack` and installed into a user folder the way n8n's

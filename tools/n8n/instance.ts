@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * An n8n of its own for each caller: the pinned n8n (installed once into a cache outside the
  * repo by scripts/ensure-n8n.sh), this package built, packed and installed into a fresh

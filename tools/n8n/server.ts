@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Long-running n8n processes: `n8n start` (the editor and REST API) and `n8n worker` (queue
  * mode), each in its own process group on 127.0.0.1, ready when n8n says so, stopped by process id.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /** Workflow files as n8n's `import:workflow` reads them, and the placeholders in them. */
 import { readFileSync } from 'node:fs';
 

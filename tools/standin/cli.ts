@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Runs the ProductBridge stand-in as its own process (see USAGE). Prints one JSON line,
  * {"url": ..., "apiKey": ...}, once listening, so a parent process can read where it is; then runs

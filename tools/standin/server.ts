@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * A local stand-in for the ProductBridge public API (`/api/external/v1/`), faithful to its
  * documented contract and FastAPI's error shapes, with fault injection and call recording for

@@ -15,8 +15,12 @@ export interface CompletedWork {
 	inFull: string;
 }
 
-/** What every `<operation>.operation.ts` exports; the router needs nothing else. */
-export interface OperationModule<Input = unknown> {
+/**
+ * What every `<operation>.operation.ts` exports. `readInput` and `execute` are properties, not
+ * methods, so that TypeScript checks `execute`'s input against what `readInput` returns (method
+ * parameters are compared both ways, which would let a mismatch through).
+ */
+export interface OperationModule<Input> {
 	/** The entry in the Operation dropdown (its value is the key the resource registers it under). */
 	option: Omit<INodePropertyOptions, 'value'>;
 	description: INodeProperties[];
@@ -24,16 +28,58 @@ export interface OperationModule<Input = unknown> {
 	 * Reads and checks one item's parameters, sending nothing. Throws a NodeOperationError for an
 	 * item that cannot be sent; the router reads every item before the first request.
 	 */
-	readInput(this: IExecuteFunctions, itemIndex: number): Input;
+	readInput: (this: IExecuteFunctions, itemIndex: number) => Input;
 	/** Handles one item; throws for an item that fails. */
-	execute(
+	execute: (
 		this: IExecuteFunctions,
 		input: Input,
 		itemIndex: number,
 		client: ProductBridgeClient,
-	): Promise<IDataObject>;
+	) => Promise<IDataObject>;
 	/** What the items that completed had done, when a failure stops the node. */
-	describeCompleted?(outputs: IDataObject[]): CompletedWork | undefined;
+	describeCompleted?: (outputs: IDataObject[]) => CompletedWork | undefined;
 }
 
-export type ResourceOperations = Record<string, OperationModule>;
+/** One item's parameters, read and checked, bound to the operation that will send them. */
+export type ReadItem = (client: ProductBridgeClient) => Promise<IDataObject>;
+
+/** An operation as the router sees it: whatever its input type, each item is read, then run. */
+export interface Operation {
+	option: Omit<INodePropertyOptions, 'value'>;
+	description: INodeProperties[];
+	readItem(context: IExecuteFunctions, itemIndex: number): ReadItem;
+	describeCompleted?: (outputs: IDataObject[]) => CompletedWork | undefined;
+}
+
+export type ResourceOperations = Record<string, Operation>;
+
+/** What a module's `readInput` returns. */
+type InputOf<Module> = Module extends { readInput: (...args: never[]) => infer Input }
+	? Input
+	: never;
+
+/**
+ * A resource's operations, each checked against its own input type: a module whose `execute`
+ * expects something other than what its `readInput` returns does not compile here.
+ */
+export function toOperations<
+	Modules extends { [Name in keyof Modules]: OperationModule<InputOf<Modules[Name]>> },
+>(modules: Modules): ResourceOperations {
+	const operations: ResourceOperations = {};
+	for (const name of Object.keys(modules) as Array<keyof Modules & string>) {
+		operations[name] = toOperation<InputOf<Modules[typeof name]>>(modules[name]);
+	}
+	return operations;
+}
+
+function toOperation<Input>(module: OperationModule<Input>): Operation {
+	return {
+		option: module.option,
+		description: module.description,
+		readItem(context, itemIndex) {
+			const input = module.readInput.call(context, itemIndex);
+			return async (client) => await module.execute.call(context, input, itemIndex, client);
+		},
+		describeCompleted: module.describeCompleted,
+	};
+}

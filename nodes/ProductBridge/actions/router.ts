@@ -6,7 +6,7 @@ import { toErrorItem, toNodeError } from '../helpers/errors';
 import type { ItemResult } from '../helpers/runItems';
 import { runItems } from '../helpers/runItems';
 import { ProductBridgeClient } from '../transport';
-import type { OperationModule, ResourceOperations } from './node.type';
+import type { Operation, ResourceOperations } from './node.type';
 import { readRunOptions } from './runOptions';
 import * as user from './user/User.resource';
 
@@ -31,7 +31,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
 
 	const inputs = Array.from({ length: itemCount }, (_, itemIndex) =>
-		attempt(() => action.readInput.call(this, itemIndex)),
+		attempt(() => action.readItem(this, itemIndex)),
 	);
 	// With On Error = Stop, an item that cannot be sent stops the node before anything is changed.
 	const unusable = inputs.findIndex((input) => !input.ok);
@@ -45,7 +45,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		async (itemIndex) => {
 			const input = inputs[itemIndex];
 			if (!input.ok) throw input.error;
-			return await action.execute.call(this, input.value, itemIndex, client);
+			return await input.value(client);
 		},
 		!continueOnFail,
 	);
@@ -59,7 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [output];
 }
 
-function findOperation(context: IExecuteFunctions): OperationModule {
+function findOperation(context: IExecuteFunctions): Operation {
 	const resource = context.getNodeParameter('resource', 0) as string;
 	const operation = context.getNodeParameter('operation', 0) as string;
 	const action = resources[resource]?.[operation];
@@ -83,7 +83,7 @@ function attempt<T>(read: () => T): ItemResult<T> {
 /** A stop must not hide what the run had already done: the error says it. */
 function withCompletedWork(
 	error: NodeError,
-	action: OperationModule,
+	action: Operation,
 	results: Array<ItemResult<IDataObject>>,
 ): NodeError {
 	const completed = results.flatMap((result) => (result.ok ? [result.value] : []));

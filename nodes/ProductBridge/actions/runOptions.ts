@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeValue } from '../helpers/describeValue';
+
 // A cap, not a fixed number: the transport starts with one request in flight and adapts to how
 // ProductBridge answers (see transport/traffic.ts). High enough that a default run reaches the
 // fast regime; a 429 or 503 shrinks the window anyway.
@@ -83,10 +85,9 @@ export function readRunOptions(context: IExecuteFunctions): RunOptions {
 		if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
 			return number;
 		}
-		const shown = typeof value === 'string' ? `'${value.slice(0, 40)}'` : String(value);
 		throw new NodeOperationError(
 			context.getNode(),
-			`Options → ${label} must be a whole number from ${min} to ${max}, not ${shown}`,
+			`Options → ${label} must be a whole number from ${min} to ${max}, not ${describeValue(value)}`,
 			{ description: `Check the value or the expression in the node's Options → ${label}.` },
 		);
 	};

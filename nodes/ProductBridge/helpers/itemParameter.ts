@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { describeValue } from './describeValue';
 import { invalidInputError } from './errors';
 
 // Exactly `={{ $json.<field> }}`, as the User ID and Email defaults are.
@@ -35,7 +36,7 @@ export function readFlag(
 	throw invalidInputError(
 		context.getNode(),
 		itemIndex,
-		`${label} must be true or false, not ${describe(value)}`,
+		`${label} must be true or false, not ${describeValue(value)}`,
 		`Check the value or the expression in '${label}'.`,
 	);
 }
@@ -53,12 +54,7 @@ export function readChoice<T extends string>(
 	throw invalidInputError(
 		context.getNode(),
 		itemIndex,
-		`${label} must be one of ${choices.map((choice) => `'${choice}'`).join(', ')}, not ${describe(value)}`,
+		`${label} must be one of ${choices.map((choice) => `'${choice}'`).join(', ')}, not ${describeValue(value)}`,
 		`Check the value or the expression in '${label}'.`,
 	);
-}
-
-function describe(value: unknown): string {
-	const text = typeof value === 'string' ? `'${value}'` : String(JSON.stringify(value) ?? value);
-	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

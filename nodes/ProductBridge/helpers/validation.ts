@@ -1,9 +1,8 @@
 import type { INode } from 'n8n-workflow';
 
 import { UUID_PATTERN } from '../transport';
+import { describeValue } from './describeValue';
 import { invalidInputError } from './errors';
-
-const SHOWN_VALUE_LIMIT = 60;
 
 /** The trimmed user id, or a per-item error that names the item and shows the value. */
 export function requireUserId(node: INode, itemIndex: number, value: unknown): string {
@@ -13,8 +12,8 @@ export function requireUserId(node: INode, itemIndex: number, value: unknown): s
 		userId === undefined || userId === null || userId === ''
 			? 'No user ID'
 			: typeof userId === 'string'
-				? `'${shorten(userId)}' is not a valid user ID`
-				: `The user ID must be text, got ${describeValue(userId)}`;
+				? `${describeValue(userId)} is not a valid user ID`
+				: `The user ID must be text, got ${describeValue(userId, { withType: true })}`;
 	return fail(node, itemIndex, problem);
 }
 
@@ -28,7 +27,7 @@ export function requireEmail(node: INode, itemIndex: number, value: unknown): st
 	const problem =
 		email === undefined || email === null || email === ''
 			? 'No email'
-			: `${describeValue(email)} is not a valid email address`;
+			: `${describeValue(email, { withType: true })} is not a valid email address`;
 	throw invalidInputError(
 		node,
 		itemIndex,
@@ -47,14 +46,4 @@ function fail(node: INode, itemIndex: number, problem: string): never {
 		problem,
 		"ProductBridge user IDs are UUIDs such as 3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b. Check the 'User ID' field: by default it reads the incoming item's user_id.",
 	);
-}
-
-function describeValue(value: unknown): string {
-	return typeof value === 'string'
-		? `'${shorten(value)}'`
-		: `${typeof value} ${shorten(JSON.stringify(value) ?? String(value))}`;
-}
-
-function shorten(text: string): string {
-	return text.length > SHOWN_VALUE_LIMIT ? `${text.slice(0, SHOWN_VALUE_LIMIT)}…` : text;
 }

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../node.type';
+import { toOperations } from '../node.type';
 import * as userOperations from './operations';
 
-export const operations: ResourceOperations = { ...userOperations };
+export const operations = toOperations(userOperations);
 
 export const description: INodeProperties[] = [
 	{

@@ -8,13 +8,14 @@ import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
 import type { CompletedWork } from '../node.type';
 import type { UserIdentifier } from './identify';
 import {
-	describeIdentifier,
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
+	notFoundMessage,
 	ON_NOT_FOUND,
 	onNotFoundProperty,
 	readIdentifier,
+	userNotFoundError,
 } from './identify';
 
 export const option = {
@@ -81,7 +82,7 @@ export async function execute(
 		throw notFoundError(this.getNode(), itemIndex, message, description);
 	};
 	const notFound = (shown: IDataObject) => {
-		if (onNotFound === 'error') fail(notFoundMessage(identifier), NOT_FOUND_DESCRIPTION);
+		if (onNotFound === 'error') throw userNotFoundError(this.getNode(), itemIndex, identifier);
 		return output(shown, 'not_found');
 	};
 
@@ -137,15 +138,8 @@ export function describeCompleted(outputs: IDataObject[]): CompletedWork | undef
 
 const COMPLETED_IDS_SHOWN = 20;
 
-const NOT_FOUND_DESCRIPTION =
-	"The user is not linked to this organization, or the link was already removed. Set 'If User Not Found' to 'Continue' to let such items pass as not found.";
-
 const AMBIGUOUS_NOTE =
 	'The answer to the first delete request was lost (a timeout, a dropped connection or a gateway error), and the retry found that this user is not in the organization now. This run may or may not have removed them: they were either removed by that first request or were never linked. Either way, they are not linked now.';
-
-function notFoundMessage(identifier: UserIdentifier): string {
-	return `ProductBridge has no ${describeIdentifier(identifier)} in this organization`;
-}
 
 function count(users: number): string {
 	return users === 1 ? '1 user' : `${users} users`;

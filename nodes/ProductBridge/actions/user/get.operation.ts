@@ -1,18 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { notFoundError } from '../../helpers/errors';
 import { readChoice } from '../../helpers/itemParameter';
 import type { ProductBridgeClient } from '../../transport';
 import type { UserIdentifier } from './identify';
 import {
-	describeIdentifier,
 	identifierFields,
 	identifyProperties,
 	lookUpUser,
 	ON_NOT_FOUND,
 	onNotFoundProperty,
 	readIdentifier,
+	userNotFoundError,
 } from './identify';
 
 export const option = {
@@ -71,10 +70,5 @@ export async function execute(
 	if (onNotFound === 'continue') {
 		return { ...NO_USER, ...identifierFields(identifier), status: 'not_found' };
 	}
-	throw notFoundError(
-		this.getNode(),
-		itemIndex,
-		`ProductBridge has no ${describeIdentifier(identifier)} in this organization`,
-		"The user is not linked to this organization. Set 'If User Not Found' to 'Continue' to let such items pass as not found.",
-	);
+	throw userNotFoundError(this.getNode(), itemIndex, identifier);
 }

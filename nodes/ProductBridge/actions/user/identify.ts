@@ -1,5 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeProperties,
+	NodeApiError,
+} from 'n8n-workflow';
 
+import { notFoundError } from '../../helpers/errors';
 import { readItemParameter } from '../../helpers/itemParameter';
 import { canonicalUserId, requireEmail, requireUserId } from '../../helpers/validation';
 import type { ProductBridgeClient, RetrieveResult } from '../../transport';
@@ -90,10 +97,29 @@ export function identifierFields(identifier: UserIdentifier): IDataObject {
 		: { user_id: identifier.userId, email: null, name: null };
 }
 
-export function describeIdentifier(identifier: UserIdentifier): string {
+function describeIdentifier(identifier: UserIdentifier): string {
 	return identifier.by === 'email'
 		? `user with email ${identifier.email}`
 		: `user ${identifier.userId}`;
+}
+
+/** "ProductBridge has no user … in this organization": every operation says it the same way. */
+export function notFoundMessage(identifier: UserIdentifier): string {
+	return `ProductBridge has no ${describeIdentifier(identifier)} in this organization`;
+}
+
+/** The error for a user the organization does not have, with 'If User Not Found' set to 'Error'. */
+export function userNotFoundError(
+	node: INode,
+	itemIndex: number,
+	identifier: UserIdentifier,
+): NodeApiError {
+	return notFoundError(
+		node,
+		itemIndex,
+		notFoundMessage(identifier),
+		"The user is not linked to this organization, or the link was already removed. Set 'If User Not Found' to 'Continue' to let such items pass as not found.",
+	);
 }
 
 /** Looks the user up by whichever identifier the item carries. */
