@@ -286,7 +286,7 @@ async function main(): Promise<void> {
 				log(`${benchCase.label}, ${benchCase.count} items`);
 				const measurement = await measure(n8n, standIn, benchCase);
 				log(
-					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
+					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.verified} verified, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
 				);
 				results[group].push(measurement);
 			}

@@ -79,7 +79,6 @@ export const ROWS: readonly Scenario[] = [
 	},
 	{
 		name: 'Verify Removal after a lost answer: deleted_or_not_found, confirmed not linked, who removed them unknown',
-		e2e: true,
 		node: { ...DELETE, options: { ...VERIFY, maxRetries: 3 } },
 		onError: 'stopWorkflow',
 		items: byId(STRANGER),
@@ -123,7 +122,6 @@ export const ROWS: readonly Scenario[] = [
 	},
 	{
 		name: 'Verify Removal: the delete answers 200 but the user stays linked: both items on the error output',
-		e2e: true,
 		node: { ...DELETE, options: VERIFY },
 		onError: 'continueErrorOutput',
 		items: [{ ticket: 'OFF-401', user_id: ADA.user_id }, { user_id: GRACE.user_id }],
@@ -139,6 +137,39 @@ export const ROWS: readonly Scenario[] = [
 			requests: { 'users/delete': 2, 'users/retrieve': 2 },
 			statuses: { '200': 4 },
 			removed: [],
+		},
+	},
+	{
+		name: 'Verify Removal in a batch: the removed user verified on the main output, the one still listed on the error output',
+		e2e: true,
+		node: { ...DELETE, options: VERIFY },
+		onError: 'continueErrorOutput',
+		items: [
+			{ ticket: 'OFF-402', user_id: ADA.user_id },
+			{ ticket: 'OFF-403', user_id: GRACE.user_id },
+		],
+		// Grace's delete is answered 200 without acting: she stays linked.
+		standIn: {
+			faults: {
+				statusOverride: [
+					{ path: '/users/delete', status: 200, body: { success: true }, userId: GRACE.user_id },
+				],
+			},
+		},
+		expected: {
+			main: [at(0, deleted(ADA.user_id, VERIFIED))],
+			error: [
+				at(1, stillListed({ input: { ticket: 'OFF-403', user_id: GRACE.user_id } }, GRACE.user_id)),
+			],
+		},
+		effects: {
+			requests: { 'users/delete': 2, 'users/retrieve': 2 },
+			sent: {
+				'users/delete': ids(ADA.user_id, GRACE.user_id),
+				'users/retrieve': ids(ADA.user_id, GRACE.user_id),
+			},
+			statuses: { '200': 3, '404': 1 },
+			removed: [ADA.user_id],
 		},
 	},
 	{
