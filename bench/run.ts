@@ -44,6 +44,8 @@ interface Measurement {
 	nodeSeconds: number;
 	failed: number;
 	ambiguous: number;
+	/** Items with `verified: true` (Verify Removal). */
+	verified: number;
 	requests: number;
 	rateLimited: number;
 	maxInFlight: number;
@@ -65,10 +67,11 @@ const LATENCY_MS = 25;
 const JITTER_MS = 15;
 const HEAP_CAP_MB = 320;
 const RATE = 100;
-const ours = (concurrency?: number, maxRetries?: number): Target => ({
+const ours = (concurrency?: number, maxRetries?: number, verifyRemoval?: boolean): Target => ({
 	kind: 'productBridge',
 	concurrency,
 	maxRetries,
+	verifyRemoval,
 });
 const httpInline: Target = { kind: 'httpRequest', inlineKey: API_KEY };
 const httpCredential: Target = { kind: 'httpRequest' };
@@ -189,6 +192,22 @@ const CASES = {
 			faults: rateLimitedAndFaulty,
 		},
 	],
+	verify: [
+		{
+			id: 'benchVerifyOff',
+			label: 'ProductBridge, default options',
+			count: 1000,
+			target: ours(),
+			faults: latency,
+		},
+		{
+			id: 'benchVerifyOn',
+			label: 'ProductBridge, default options + Verify Removal',
+			count: 1000,
+			target: ours(undefined, undefined, true),
+			faults: latency,
+		},
+	],
 	memory: [
 		{
 			id: 'benchMemNoOp5k',
@@ -259,6 +278,7 @@ async function main(): Promise<void> {
 			jittered: [],
 			perItem: [],
 			rateLimit: [],
+			verify: [],
 			memory: [],
 		};
 		for (const [group, cases] of Object.entries(CASES) as Array<[keyof typeof CASES, Case[]]>) {
@@ -267,7 +287,7 @@ async function main(): Promise<void> {
 				log(`${benchCase.label}, ${benchCase.count} items`);
 				const measurement = await measure(n8n, standIn, benchCase);
 				log(
-					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
+					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.verified} verified, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
 				);
 				results[group].push(measurement);
 			}
@@ -310,6 +330,7 @@ async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Pro
 			nodeSeconds: Number.NaN,
 			failed: count,
 			ambiguous: 0,
+			verified: 0,
 			requests: stats.requests,
 			rateLimited: 0,
 			maxInFlight: stats.maxInFlight,
@@ -324,6 +345,7 @@ async function measure(n8n: N8nInstance, standIn: StandIn, benchCase: Case): Pro
 		nodeSeconds: (end - start) / 1000,
 		failed: benchCase.count - items.filter((item) => !('error' in item.json)).length,
 		ambiguous: items.filter((item) => item.json.status === 'deleted_or_not_found').length,
+		verified: items.filter((item) => item.json.verified === true).length,
 		requests: stats.requests,
 		rateLimited: stats.byStatus['429'] ?? 0,
 		maxInFlight: stats.maxInFlight,
@@ -473,6 +495,7 @@ function render(results: Results, n8n: N8nInstance): string {
 		...waveSection(results),
 		...rateSection(results),
 		...memorySection(results),
+		...verifySection(results),
 	].join('\n');
 }
 
@@ -626,6 +649,23 @@ function memorySection(results: Results): string[] {
 		'',
 		`- At 20,000 items: ProductBridge / baseline = **${times(ours20k.peakRssMb / noOp20k.peakRssMb)}**; what the node adds over n8n's own handling of the same items: ${ours5k.peakRssMb - noOp5k.peakRssMb} MB at 5,000, ${ours20k.peakRssMb - noOp20k.peakRssMb} MB at 20,000.`,
 		`- With old space capped at ${HEAP_CAP_MB} MB, 20,000 deletions ${oursCapped.failed === 0 ? 'still complete' : 'do not all complete'} (${oursCapped.failed} failed) with a peak of ${oursCapped.peakRssMb} MB against ${noOpCapped.peakRssMb} MB for the baseline (**${times(oursCapped.peakRssMb / noOpCapped.peakRssMb)}**): the uncapped peak is V8 letting garbage from n8n's per-request work pile up, not memory the node keeps.`,
+		'',
+	];
+}
+
+function verifySection(results: Results): string[] {
+	const [off, on] = results.verify;
+	return [
+		`## 6. Verify Removal: 1,000 deletions, ${LATENCY_MS} ms latency, with and without the check`,
+		'',
+		'| node | time (s) | requests sent | items verified | peak in flight | failed |',
+		'|---|---:|---:|---:|---:|---:|',
+		...results.verify.map(
+			(m) =>
+				`| ${m.label} | ${fixed(m.nodeSeconds)} | ${m.requests} | ${m.verified} | ${m.maxInFlight} | ${m.failed} |`,
+		),
+		'',
+		`- With Verify Removal / without: **${times(on.nodeSeconds / off.nodeSeconds)}** the time for ${times(on.requests / off.requests)} the requests: each item waits for its delete's answer before its check goes out, in the same window of requests in flight.`,
 		'',
 	];
 }

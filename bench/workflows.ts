@@ -10,7 +10,7 @@ export const CREDENTIAL = { id: 'benchProductBridge', name: 'ProductBridge (benc
 
 export type Target =
 	/** Without `concurrency`, the node's default options. */
-	| { kind: 'productBridge'; concurrency?: number; maxRetries?: number }
+	| { kind: 'productBridge'; concurrency?: number; maxRetries?: number; verifyRemoval?: boolean }
 	/** `inlineKey`: the key pasted into the body instead of the credential, as many set it up. */
 	| {
 			kind: 'httpRequest';
@@ -96,6 +96,7 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 		const options: JsonObject = {};
 		if (target.concurrency !== undefined) options.concurrency = target.concurrency;
 		if (target.maxRetries !== undefined) options.maxRetries = target.maxRetries;
+		if (target.verifyRemoval) options.verifyRemoval = true;
 		return {
 			type: 'n8n-nodes-productbridge.productBridge',
 			typeVersion: 1,

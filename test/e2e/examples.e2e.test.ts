@@ -207,6 +207,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 			status: 'not_found',
 			deleted: false,
 			confirmed_on_retry: false,
+			verified: null,
 			note: null,
 		});
 		expect(
@@ -249,6 +250,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 				status: 'deleted',
 				deleted: true,
 				confirmed_on_retry: false,
+				verified: null,
 				note: null,
 			})),
 		);

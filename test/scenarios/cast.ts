@@ -47,6 +47,25 @@ export const audit = (
 		...fields,
 	}) as ExpectedObject;
 
+/** Verify Removal found the user gone: ProductBridge answered "user not found" after (or to) the delete. */
+export const VERIFIED = { verified: true } as const;
+
+/**
+ * The error item of a user ProductBridge still lists after answering their removal (Verify
+ * Removal). On the regular output ("Continue") it carries `verified: false`; n8n routes to the
+ * error output only an item of `error` and `message`, and puts the input item's fields first.
+ */
+export const stillListed = (
+	place: { input: JsonObject } | 'regular output',
+	userId: string,
+	answered = 'answered the delete as done',
+): ExpectedObject => ({
+	...(place === 'regular output' ? {} : place.input),
+	error: 'ProductBridge still lists this user after removing them',
+	message: `ProductBridge ${answered} for user ${userId}, but asked right afterwards (Verify Removal) it still returned them: they are still linked to this organization. Check the user in ProductBridge, then run this item again.`,
+	...(place === 'regular output' ? { verified: false } : {}),
+});
+
 /** A Get item for a demo user: the user object as ProductBridge sends it. */
 export const found = (person: Person): ExpectedObject => ({
 	...NO_USER,

@@ -62,6 +62,7 @@ export interface NodeParameters {
 	onNotFound?: 'continue' | 'error';
 	options?: {
 		dryRun?: boolean | string;
+		verifyRemoval?: boolean | string;
 		concurrency?: number | string;
 		maxRetries?: number | string;
 		requestTimeout?: number | string;

@@ -33,6 +33,7 @@ export function deleteItem({
 		status,
 		deleted,
 		confirmed_on_retry: false,
+		verified: null,
 		note: null,
 		...fields,
 	};

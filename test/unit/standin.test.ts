@@ -409,6 +409,21 @@ describe('fault injection', () => {
 		);
 	});
 
+	it('answers a delete with 200 yet keeps the user linked when deleteLeavesUserLinked is set', async () => {
+		standIn.configure({ deleteLeavesUserLinked: true });
+		const deletion = await post(standIn, '/users/delete', withKey({ user_id: ADA.user_id }));
+		expect({ status: deletion.status, body: deletion.body }).toEqual({
+			status: 200,
+			body: { success: true },
+		});
+		expect(standIn.deletedUserIds()).toEqual([]);
+		expect(standIn.stats().deletions).toBe(0);
+		const retrieved = await post(standIn, '/users/retrieve', withKey({ user_id: ADA.user_id }));
+		expect(retrieved.status).toBe(200);
+		const stranger = withKey({ user_id: '5a0b3c9e-1111-4222-8333-944455556666' });
+		expect((await post(standIn, '/users/delete', stranger)).status).toBe(404);
+	});
+
 	it('answers slowly after acting, so a client that times out misses a deletion that happened', async () => {
 		standIn.configure({ slowRate: 1, slowMs: 400 });
 		const request = post(standIn, '/users/delete', withKey({ user_id: ADA.user_id }), {

@@ -26,6 +26,8 @@ Prints {"url": "http://127.0.0.1:PORT", "apiKey": "..."} on one line once listen
   --error-rate-503 P       answer 503 to this share of requests (0..1), before acting
   --reset-rate P           drop the connection for this share of requests (0..1)
   --reset-after-acting     drop it after the endpoint acted (the deletion happened)
+  --delete-leaves-user-linked
+                           deletes answer 200 but the user stays linked
   --slow-rate P            answer this share of requests after --slow-ms instead
   --slow-ms MS             how late a slow answer comes (the endpoint acts first)
   --seed N                 seed for the random faults (reproducible runs)
@@ -55,6 +57,7 @@ function parseCommandLine(args: string[]) {
 			'error-rate-503': { type: 'string' },
 			'reset-rate': { type: 'string' },
 			'reset-after-acting': { type: 'boolean' },
+			'delete-leaves-user-linked': { type: 'boolean' },
 			'slow-rate': { type: 'string' },
 			'slow-ms': { type: 'string' },
 			seed: { type: 'string' },
@@ -78,6 +81,7 @@ function standInOptions(values: CommandLine): StandInOptions {
 		errorRate503: numberOption('--error-rate-503', values['error-rate-503']),
 		resetRate: numberOption('--reset-rate', values['reset-rate']),
 		resetAfterActing: values['reset-after-acting'],
+		deleteLeavesUserLinked: values['delete-leaves-user-linked'],
 		slowRate: numberOption('--slow-rate', values['slow-rate']),
 		slowMs: numberOption('--slow-ms', values['slow-ms']),
 		seed: numberOption('--seed', values.seed),

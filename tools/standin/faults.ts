@@ -43,6 +43,8 @@ export interface Faults {
 	slowRate: number;
 	slowMs: number;
 	statusOverride: StatusOverride[];
+	/** Deletes answer 200 but the user stays linked: the end state Verify Removal checks for. */
+	deleteLeavesUserLinked: boolean;
 }
 
 export type FaultsPatch = Partial<Faults>;
@@ -57,6 +59,7 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
 	slowRate: 0,
 	slowMs: 0,
 	statusOverride: [],
+	deleteLeavesUserLinked: false,
 });
 
 const RETRY_AFTER_STYLES: readonly string[] = ['seconds', 'http-date', 'none'];
@@ -71,7 +74,8 @@ export function checkFaultsPatch(input: unknown): FaultsPatch {
 		assertOptional(patch, field, isNonNegativeNumber, 'a number >= 0');
 	for (const field of ['errorRate503', 'resetRate', 'slowRate'])
 		assertOptional(patch, field, isRate, 'a number in 0..1');
-	assertOptional(patch, 'resetAfterActing', (value) => typeof value === 'boolean', 'a boolean');
+	for (const field of ['resetAfterActing', 'deleteLeavesUserLinked'])
+		assertOptional(patch, field, (value) => typeof value === 'boolean', 'a boolean');
 	assertOptional(
 		patch,
 		'rateLimit',

@@ -336,6 +336,11 @@ class ProductBridgeStandIn implements StandIn {
 		const userId = validateDeleteBody(body);
 		if (!userId.ok) return unprocessable(userId.issues);
 		if (!this.isAuthorised(body)) return INVALID_API_KEY;
+		if (this.currentFaults.deleteLeavesUserLinked) {
+			return this.directory.isLinked(userId.value)
+				? jsonReply(200, { success: true })
+				: USER_NOT_FOUND;
+		}
 		if (!this.directory.unlink(userId.value)) return USER_NOT_FOUND;
 		this.recorder.deletionHappened();
 		return jsonReply(200, { success: true });
@@ -619,6 +624,7 @@ function pickFaults(options: StandInOptions): FaultsPatch {
 		slowRate,
 		slowMs,
 		statusOverride,
+		deleteLeavesUserLinked,
 	} = options;
 	return {
 		latencyMs,
@@ -630,5 +636,6 @@ function pickFaults(options: StandInOptions): FaultsPatch {
 		slowRate,
 		slowMs,
 		statusOverride,
+		deleteLeavesUserLinked,
 	};
 }

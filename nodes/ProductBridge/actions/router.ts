@@ -18,12 +18,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const action = findOperation(this);
 	const itemCount = this.getInputData().length;
 	const continueOnFail = this.continueOnFail();
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
 	const options = attempt(() => readRunOptions(this));
 	if (!options.ok) {
 		const error = toNodeError(this.getNode(), 0, options.error, (text) => text);
 		if (!continueOnFail) throw error;
-		return [Array.from({ length: itemCount }, (_, index) => toErrorItem(error, index))];
+		return [
+			Array.from({ length: itemCount }, (_, index) => toErrorItem(error, index, toErrorOutput)),
+		];
 	}
 	const { concurrency } = options.value;
 	const client = await ProductBridgeClient.create(this, options.value);
@@ -54,7 +57,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
 		const error = fail(itemIndex, result.error);
 		if (!continueOnFail) throw withCompletedWork(error, action, results);
-		return toErrorItem(error, itemIndex);
+		return toErrorItem(error, itemIndex, toErrorOutput);
 	});
 	return [output];
 }

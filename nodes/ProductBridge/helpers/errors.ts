@@ -1,4 +1,4 @@
-import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ProductBridgeFailure } from '../transport';
@@ -50,14 +50,39 @@ export function notFoundError(
 }
 
 /**
+ * ProductBridge's answers about a user contradict each other (a removal it confirmed, a user it
+ * still lists). `itemFields` are output keys the error item carries after `error` and `message`
+ * where n8n allows them (see `toErrorItem`).
+ */
+export function contradictionError(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	description: string,
+	itemFields: IDataObject,
+): NodeApiError {
+	const error = apiError(node, itemIndex, { message, description });
+	error.context.itemFields = itemFields;
+	return error;
+}
+
+/**
  * The item n8n expects from a node that continues on fail: `error` and, when there is more to
  * say, `message`. That is the shape every n8n line routes to the error output ("Continue (using
  * error output)") and merges with the input item's fields through `pairedItem`; n8n 1.x knows no
- * other key beside `error`.
+ * other key beside `error` (a json with any other key stays on the success output, and an item's
+ * own `error` property has its json replaced by n8n 2.x). So an error's item fields (see
+ * `contradictionError`) go only on the regular output ("Continue"), where n8n routes nothing.
  */
-export function toErrorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+export function toErrorItem(
+	error: NodeError,
+	itemIndex: number,
+	toErrorOutput: boolean,
+): INodeExecutionData {
 	const json: INodeExecutionData['json'] = { error: error.message };
 	if (error.description) json.message = error.description;
+	const itemFields = error.context.itemFields as IDataObject | undefined;
+	if (!toErrorOutput && itemFields !== undefined) Object.assign(json, itemFields);
 	return { json, pairedItem: { item: itemIndex } };
 }
 
