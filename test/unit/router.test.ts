@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { router } from '../../nodes/ProductBridge/actions/router.ts';
+import { deleteItem } from '../support/outputs.ts';
 import type { CannedAnswer } from '../support/stubbedN8n.ts';
 import { answer, envelope, gatewayPage, stubbedRun } from '../support/stubbedN8n.ts';
 
@@ -33,23 +34,13 @@ async function run(
 	return { output: router.call(stubbed.context), sent: stubbed.sent };
 }
 
-const deleteItem = (user_id: string, status: string, deleted: boolean | null) => ({
-	user_id,
-	email: null,
-	name: null,
-	status,
-	deleted,
-	confirmed_on_retry: false,
-	note: null,
-});
-
 describe('router: Delete by user ID', () => {
 	it('pairs each item with its outcome', async () => {
 		const { output } = await run([DELETED, NOT_LINKED], [{ user_id: ADA }, { user_id: GRACE }]);
 		await expect(output).resolves.toEqual([
 			[
-				{ json: deleteItem(ADA, 'deleted', true), pairedItem: { item: 0 } },
-				{ json: deleteItem(GRACE, 'not_found', false), pairedItem: { item: 1 } },
+				{ json: deleteItem({ user_id: ADA, status: 'deleted' }), pairedItem: { item: 0 } },
+				{ json: deleteItem({ user_id: GRACE, status: 'not_found' }), pairedItem: { item: 1 } },
 			],
 		]);
 	});
