@@ -78,6 +78,7 @@ function workflowOf(row: Scenario, index: number, credential: CredentialImport):
 				parameters: fill(nodeParameters(row.node), places),
 				credentials: { productBridgeApi: { id: credential.id, name: credential.name } },
 				onError: row.onError,
+				...(row.retryOnFail ? { retryOnFail: true, ...row.retryOnFail } : {}),
 			},
 			...BRANCHES.map((name, index) => ({
 				name,

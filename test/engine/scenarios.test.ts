@@ -84,6 +84,7 @@ async function runScenario(row: Scenario): Promise<void> {
 				},
 			},
 			onError: row.onError,
+			retryOnFail: row.retryOnFail,
 		});
 
 		expectOutcome(seen(run), row, places);

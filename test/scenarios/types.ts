@@ -133,12 +133,20 @@ export interface Effects {
 	neverShown?: readonly string[];
 }
 
+/** Settings → Retry On Fail, as n8n stores it on the node. */
+export interface RetryOnFail {
+	maxTries: number;
+	waitBetweenTries: number;
+}
+
 export interface Scenario {
 	name: string;
 	/** Also run in a real n8n (test/e2e/scenarios.e2e.test.ts). */
 	e2e?: boolean;
 	node: NodeParameters;
 	onError: OnErrorSetting;
+	/** The node's Settings → Retry On Fail: n8n runs the node again, in the same execution, after it throws. */
+	retryOnFail?: RetryOnFail;
 	items: readonly JsonObject[];
 	standIn?: StandInSetup;
 	credential?: CredentialSetup;
