@@ -15,6 +15,16 @@ export interface CompletedWork {
 	inFull: string;
 }
 
+/** What a run that stops had done with its items, for the error that stops it. */
+export interface RunRecord<Input> {
+	/** The outputs of the items that completed. */
+	outputs: IDataObject[];
+	/** The items that failed, with what they threw. */
+	failed: Array<{ input: Input; error: unknown }>;
+	/** Items the run never started. */
+	notStarted: number;
+}
+
 /** What every `<operation>.operation.ts` exports; the router needs nothing else. */
 export interface OperationModule<Input = unknown> {
 	/** The entry in the Operation dropdown (its value is the key the resource registers it under). */
@@ -32,8 +42,8 @@ export interface OperationModule<Input = unknown> {
 		itemIndex: number,
 		client: ProductBridgeClient,
 	): Promise<IDataObject>;
-	/** What the items that completed had done, when a failure stops the node. */
-	describeCompleted?(outputs: IDataObject[]): CompletedWork | undefined;
+	/** What the run had done with every item, when a failure stops the node. */
+	describeCompleted?(record: RunRecord<Input>): CompletedWork | undefined;
 }
 
 export type ResourceOperations = Record<string, OperationModule>;

@@ -6,7 +6,7 @@ import { toErrorItem, toNodeError } from '../helpers/errors';
 import type { ItemResult } from '../helpers/runItems';
 import { runItems } from '../helpers/runItems';
 import { ProductBridgeClient } from '../transport';
-import type { OperationModule, ResourceOperations } from './node.type';
+import type { OperationModule, ResourceOperations, RunRecord } from './node.type';
 import { readRunOptions } from './runOptions';
 import * as user from './user/User.resource';
 
@@ -39,6 +39,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw fail(unusable, (inputs[unusable] as { error: unknown }).error);
 	}
 
+	// With On Error = Stop, the first item to fail decides that the run stops: from then on no
+	// request starts, and the items still waiting are reported as not sent.
+	let decidingItem: number | undefined;
 	const results = await runItems(
 		itemCount,
 		concurrency,
@@ -48,13 +51,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return await action.execute.call(this, input.value, itemIndex, client);
 		},
 		!continueOnFail,
+		(itemIndex) => {
+			if (continueOnFail || decidingItem !== undefined) return;
+			decidingItem = itemIndex;
+			client.haltNewRequests();
+		},
 	);
 
+	if (decidingItem !== undefined) {
+		const deciding = results[decidingItem] as { ok: false; error: unknown };
+		const error = fail(decidingItem, deciding.error);
+		throw withCompletedWork(error, action, runRecord(results, inputs, itemCount));
+	}
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
-		const error = fail(itemIndex, result.error);
-		if (!continueOnFail) throw withCompletedWork(error, action, results);
-		return toErrorItem(error, itemIndex);
+		return toErrorItem(fail(itemIndex, result.error), itemIndex);
 	});
 	return [output];
 }
@@ -80,14 +91,35 @@ function attempt<T>(read: () => T): ItemResult<T> {
 	}
 }
 
+/** What the run had done with every item when it stopped. */
+function runRecord(
+	results: Array<ItemResult<IDataObject>>,
+	inputs: Array<ItemResult<unknown>>,
+	itemCount: number,
+): RunRecord<unknown> {
+	const record: RunRecord<unknown> = {
+		outputs: [],
+		failed: [],
+		notStarted: itemCount - results.length,
+	};
+	results.forEach((result, itemIndex) => {
+		if (result.ok) record.outputs.push(result.value);
+		else
+			record.failed.push({
+				input: (inputs[itemIndex] as { value?: unknown }).value,
+				error: result.error,
+			});
+	});
+	return record;
+}
+
 /** A stop must not hide what the run had already done: the error says it. */
 function withCompletedWork(
 	error: NodeError,
 	action: OperationModule,
-	results: Array<ItemResult<IDataObject>>,
+	record: RunRecord<unknown>,
 ): NodeError {
-	const completed = results.flatMap((result) => (result.ok ? [result.value] : []));
-	const work = action.describeCompleted?.(completed);
+	const work = action.describeCompleted?.(record);
 	if (work === undefined) return error;
 	error.message = `${error.message} (${work.inBrief})`;
 	error.description = [work.inFull, error.description].filter(Boolean).join(' ');

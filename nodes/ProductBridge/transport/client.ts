@@ -4,6 +4,7 @@ import type {
 	IExecuteFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { RawAnswer, Reading, SuccessShape } from './answers';
 import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answers';
@@ -14,7 +15,10 @@ import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
 import { StartPacer } from './pacing';
-import type { Signal } from './traffic';
+import { ReachBreaker } from './breaker';
+import { FirstContactGate } from './firstContact';
+import { credentialScope, hasApiKey, keptInProcess } from './sendable';
+import type { Signal, Slot } from './traffic';
 import { PauseGate, RequestWindow } from './traffic';
 
 export const CREDENTIAL_TYPE = 'productBridgeApi';
@@ -53,9 +57,12 @@ const RETRIEVE: Endpoint = { path: '/users/retrieve', success: userBody, acts: f
 
 type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveActed: boolean };
 
-type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
+/** `keptInProcess`: why nothing left the process (n8n refused to send it), if so. */
+type NoAnswer = { networkCode: string; keptInProcess?: string } & NetworkFailure;
 
-type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
+type AttemptResult = RawAnswer | NoAnswer;
+
+type Exchange = { reading: Reading; sentAt: number } | NoAnswer;
 
 /** What an attempt's deadline says when it comes first. */
 const OVERTAKEN: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECANCELED']);
@@ -85,6 +92,16 @@ export class ProductBridgeClient {
 	private readonly calls = new Map<string, Promise<Settled>>();
 
 	private stopped: ProductBridgeFailure | undefined;
+
+	/** Why the run stopped starting requests although nothing is wrong with the setup. */
+	private halt: string | undefined;
+
+	private readonly breaker = new ReachBreaker();
+
+	private readonly firstContact = new FirstContactGate();
+
+	/** Names the credential without any of its key, for what this node remembers per execution. */
+	readonly credentialScope: string;
 
 	private readonly redactor: Redactor;
 
@@ -117,6 +134,8 @@ export class ProductBridgeClient {
 			this.host = '';
 			this.stopped = failures.invalidBaseUrl(this.redact(baseUrl.problem));
 		}
+		if (!hasApiKey(credentials)) this.stopped ??= failures.noKey();
+		this.credentialScope = credentialScope(this.apiRoot, credentials);
 	}
 
 	static async create(
@@ -125,6 +144,11 @@ export class ProductBridgeClient {
 	): Promise<ProductBridgeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		return new ProductBridgeClient(context, credentials, settings);
+	}
+
+	/** With On Error = Stop, an item failed: no request starts from now on. */
+	haltNewRequests(): void {
+		this.halt ??= 'the run stopped when another item failed (On Error = Stop)';
 	}
 
 	redact(text: string): string {
@@ -169,20 +193,37 @@ export class ProductBridgeClient {
 	}
 
 	private async callWithRetries(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		const leaveFirstContact = await this.firstContact.enter();
+		try {
+			return await this.tryUntilSettled(endpoint, payload);
+		} finally {
+			leaveFirstContact();
+		}
+	}
+
+	private async tryUntilSettled(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
 		let mayHaveActed = false;
+		let sentAny = false;
+		let heard = false;
 		const unknownOutcome = () => endpoint.acts && mayHaveActed;
+		const ended = () => this.ended() || this.isCancelled();
 		for (let attempt = 1; ; attempt++) {
-			if (this.stopped) throw this.stoppedFor(unknownOutcome());
-			await this.pauses.wait(() => this.isCancelled());
+			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
+			await this.pauses.wait(ended);
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
-			if (result === undefined && !this.stopped) throw failures.cancelled(unknownOutcome());
-			if (result === undefined) throw this.stoppedFor(unknownOutcome());
+			if (result === undefined && !this.ended()) throw failures.cancelled(unknownOutcome());
+			if (result === undefined) throw this.stoppedFor(unknownOutcome(), sentAny);
+			sentAny = true;
+			if ('networkCode' in result && result.keptInProcess !== undefined) {
+				throw this.stop(failures.keptInProcess(this.host, result.keptInProcess));
+			}
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
 				mayHaveActed ||= decision.mayHaveActed;
 				if (!decision.retry) {
+					this.endedUnheard(heard);
 					throw failures.unreachable(
 						this.host,
 						{ code: result.code, message: this.redactor.summarize(result.message) },
@@ -191,11 +232,12 @@ export class ProductBridgeClient {
 						unknownOutcome(),
 					);
 				}
-				await pause(decision.delayMs, () => this.isCancelled());
+				await pause(decision.delayMs, ended);
 				continue;
 			}
 
 			const { reading } = result;
+			heard ||= speaksProductBridge(reading);
 			// A delete's body says nothing more than "done": keep it no longer than needed.
 			if (reading.kind === 'success') {
 				return { kind: 'success', body: endpoint.acts ? undefined : reading.body };
@@ -213,11 +255,12 @@ export class ProductBridgeClient {
 				this.pacer.rateLimited(result.sentAt, this.pacer.now() + resumesIn);
 			}
 			if (!decision.retry) {
+				this.endedUnheard(heard);
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
 			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
-			else await pause(decision.delayMs, () => this.isCancelled());
+			else await pause(decision.delayMs, ended);
 		}
 	}
 
@@ -227,7 +270,8 @@ export class ProductBridgeClient {
 		mayHaveActed: boolean,
 	): ProductBridgeFailure {
 		const outcomeUnknown = endpoint.acts && mayHaveActed;
-		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey());
+		// A stop that comes after a lost answer leaves that answer's outcome unknown all the same.
+		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey(), outcomeUnknown);
 		if (reading.kind === 'invalidRequest') {
 			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
 		}
@@ -244,6 +288,7 @@ export class ProductBridgeClient {
 				this.describeForeign(reading),
 				outcomeUnknown || answeredUnknown200,
 			),
+			outcomeUnknown || answeredUnknown200,
 		);
 	}
 
@@ -255,14 +300,39 @@ export class ProductBridgeClient {
 	}
 
 	/** The run's stop as this call's failure, keeping what the call itself knows about its outcome. */
-	private stoppedFor(outcomeUnknown: boolean): ProductBridgeFailure {
-		const stopped = this.stopped as ProductBridgeFailure;
-		return outcomeUnknown ? stopped.withUnknownOutcome() : stopped;
+	private stoppedFor(outcomeUnknown: boolean, sentAny: boolean): ProductBridgeFailure {
+		const stopped = this.stopped;
+		if (stopped === undefined) {
+			const progress = outcomeUnknown ? 'unknown' : sentAny ? 'notCarriedOut' : 'notSent';
+			return failures.halted(this.halt as string, progress);
+		}
+		if (outcomeUnknown) return stopped.withUnknownOutcome();
+		return sentAny ? stopped : stopped.withNothingSent();
 	}
 
-	private stop(failure: ProductBridgeFailure): ProductBridgeFailure {
+	/** Whether no request may start any more: the run stopped, or stopped starting requests. */
+	private ended(): boolean {
+		return this.stopped !== undefined || this.halt !== undefined;
+	}
+
+	/** A call ran out of tries; one that never heard ProductBridge may show the host is not there. */
+	private endedUnheard(heard: boolean): void {
+		if (heard || !this.breaker.callEndedUnheard()) return;
+		this.halt ??=
+			this.breaker.reason === 'firstContact'
+				? `the first request to ${this.host} got no answer from ProductBridge, so no other item was started`
+				: `the last requests to ${this.host} got no answer from ProductBridge, so no further item was started`;
+	}
+
+	private heardFromProductBridge(): void {
+		this.breaker.heard();
+		this.firstContact.heardFromProductBridge();
+	}
+
+	/** Stops every further request; the failure for this call keeps what it knows of its outcome. */
+	private stop(failure: ProductBridgeFailure, outcomeUnknown = false): ProductBridgeFailure {
 		this.stopped ??= failure;
-		return this.stopped;
+		return outcomeUnknown ? this.stopped.withUnknownOutcome() : this.stopped;
 	}
 
 	private isCancelled(): boolean {
@@ -276,10 +346,11 @@ export class ProductBridgeClient {
 	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
 		const slot = await this.window.acquire();
 		let signal: Signal = 'neutral';
+		let succeeded = false;
 		try {
 			// A pause may have begun while this request waited for a slot: it is the last gate.
 			await this.waitForTurn();
-			if (this.stopped || this.isCancelled()) return undefined;
+			if (this.ended() || this.isCancelled()) return undefined;
 			const sentAt = this.pacer.now();
 			const result = await this.attempt(endpoint, payload);
 			if ('networkCode' in result) {
@@ -290,17 +361,30 @@ export class ProductBridgeClient {
 			if (result.status !== 429) this.pacer.accept();
 			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
 			else if (speaksProductBridge(reading)) signal = 'answered';
+			if (speaksProductBridge(reading)) this.heardFromProductBridge();
 			if (signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
+			succeeded = reading.kind === 'success';
 			return { reading, sentAt };
 		} finally {
-			this.window.release(slot, signal);
+			if (succeeded || this.context.continueOnFail()) this.window.release(slot, signal);
+			else void this.releaseAfterItemDecided(slot, signal);
 		}
+	}
+
+	/**
+	 * With On Error = Stop, an answer that is not a success may make its item fail, and that stops
+	 * the run. The item decides in the same tick, as soon as this answer is handed back: the slot
+	 * is given to the next request only after that, so that no request starts once the run stops.
+	 */
+	private async releaseAfterItemDecided(slot: Slot, signal: Signal): Promise<void> {
+		await sleep(0);
+		this.window.release(slot, signal);
 	}
 
 	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
 	private async waitForTurn(): Promise<void> {
 		// A stopped run must not wait out its booked starts: it sends nothing more.
-		const cancelled = () => this.stopped !== undefined || this.isCancelled();
+		const cancelled = () => this.ended() || this.isCancelled();
 		for (;;) {
 			if (this.pauses.holding()) await this.pauses.wait(cancelled);
 			if (cancelled()) return;
@@ -325,7 +409,7 @@ export class ProductBridgeClient {
 			(response): AttemptResult => toRawAnswer(response),
 			(error: unknown): AttemptResult => {
 				const network = classifyNetworkError(error);
-				return { networkCode: network.code, ...network };
+				return { networkCode: network.code, ...network, keptInProcess: keptInProcess(error) };
 			},
 		);
 		const result = await Promise.race([request, this.deadline(() => settled)]);
