@@ -45,9 +45,10 @@ const workflowIds = new Map<Scenario, string>();
 const credentials = new Map<string, CredentialImport>();
 
 function credentialOf(row: Scenario): CredentialImport {
-	const apiKey = row.credential?.wrongKey ? WRONG_KEY : API_KEY;
+	const apiKey = row.credential?.apiKey ?? (row.credential?.wrongKey ? WRONG_KEY : API_KEY);
 	const baseUrl = fillText(row.credential?.baseUrl ?? '{url}', places);
-	const setting = `${row.credential?.wrongKey ? 'wrong key' : 'key'} at ${baseUrl}`;
+	const which = row.credential?.apiKey !== undefined ? JSON.stringify(apiKey) : undefined;
+	const setting = `${which ?? (row.credential?.wrongKey ? 'wrong key' : 'key')} at ${baseUrl}`;
 	const existing = credentials.get(setting);
 	if (existing !== undefined) return existing;
 	const credential: CredentialImport = {

@@ -79,7 +79,7 @@ async function runScenario(row: Scenario): Promise<void> {
 			credentials: {
 				type: 'productBridgeApi',
 				data: {
-					apiKey: row.credential?.wrongKey ? WRONG_KEY : API_KEY,
+					apiKey: row.credential?.apiKey ?? (row.credential?.wrongKey ? WRONG_KEY : API_KEY),
 					baseUrl: fillText(row.credential?.baseUrl ?? '{url}', places),
 				},
 			},

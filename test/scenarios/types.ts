@@ -86,6 +86,8 @@ export interface StandInSetup {
 export interface CredentialSetup {
 	/** A well-formed key the stand-in does not know (it answers 401). */
 	wrongKey?: boolean;
+	/** This key exactly, instead (a blank one, say). */
+	apiKey?: string;
 	/** The credential's Base URL; default `{url}`. */
 	baseUrl?: string;
 }

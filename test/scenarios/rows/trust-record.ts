@@ -30,6 +30,7 @@ import type { ExpectedItem, JsonObject, Scenario } from '../types.ts';
 
 const BAD_GATEWAY_PAGE = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 const INVALID_KEY = { detail: { error: 'invalid api_key' } };
+const NO_KEY = "Nothing was sent: the 'ProductBridge API' credential has no API key";
 const REFUSED = { detail: { error: 'user is the organization owner' } };
 
 /** Forty items: the first is not linked (or refused), the 39 behind it would be removed. */
@@ -159,6 +160,39 @@ export const ROWS: readonly Scenario[] = [
 			sent: { 'users/delete': ids(GRACE.user_id, ADA.user_id, ADA.user_id) },
 			removed: [GRACE.user_id],
 		},
+	},
+	// 3. Not sent is never unknown.
+	{
+		name: 'a key of spaces: nothing sent, the run stops as a configuration error',
+		node: DELETE,
+		onError: 'stopWorkflow',
+		items: byId(ADA.user_id, GRACE.user_id),
+		credential: { apiKey: '   ' },
+		expected: {
+			stop: {
+				itemIndex: 0,
+				message: `${NO_KEY} (2 items not sent)`,
+				description: contains('Nothing was sent to ProductBridge in this execution.'),
+			},
+		},
+		effects: { requests: {}, removed: [] },
+	},
+	{
+		name: 'an empty key with the error output: every item says nothing was sent, none unknown',
+		node: DELETE,
+		onError: 'continueErrorOutput',
+		items: byId(ADA.user_id, GRACE.user_id),
+		credential: { apiKey: '' },
+		expected: {
+			main: [],
+			error: byId(ADA.user_id, GRACE.user_id).map((input, index) =>
+				at(
+					index,
+					failed(input, NO_KEY, matches("^Open the node's 'ProductBridge API' credential")),
+				),
+			),
+		},
+		effects: { requests: {}, removed: [] },
 	},
 	// 4. A dead or wrong host is found with one item.
 	{
