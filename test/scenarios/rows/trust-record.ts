@@ -14,6 +14,7 @@ import {
 	idAt,
 	ids,
 	inOrder,
+	notFound,
 	STRANGER,
 } from '../cast.ts';
 import {
@@ -47,7 +48,9 @@ const SAFE_TO_RUN_AGAIN =
 const GAVE_UP_ON_502 = (attempts: number) =>
 	`ProductBridge failed with a server error (HTTP 502) (after ${attempts} attempts); the outcome is unknown`;
 
-const removedByEarlierTry = contains('Removed by an earlier try of this node in this execution');
+const removedByEarlierTry = contains(
+	'Removed earlier in this execution by this node (an earlier try',
+);
 
 /** Items 1..n of a batch of ids, each answered with a gateway's bare 502 page, always. */
 const deadFromItem1 = (userIds: readonly string[]) => ({
@@ -286,6 +289,28 @@ export const ROWS: readonly Scenario[] = [
 			requests: { 'users/retrieve': 4, 'users/delete': 3 },
 			removed: [ADA.user_id, GRACE.user_id],
 		},
+	},
+	{
+		name: 'Retry On Fail after a lost answer, then not found: deleted_or_not_found, not a plain not_found',
+		node: { ...DELETE, options: { maxRetries: 0 } },
+		onError: 'stopWorkflow',
+		retryOnFail: { maxTries: 2, waitBetweenTries: 100 },
+		items: byId(STRANGER),
+		standIn: {
+			faults: {
+				statusOverride: [{ path: '/users/delete', status: 502, body: BAD_GATEWAY_PAGE, times: 1 }],
+			},
+		},
+		expected: {
+			main: inOrder(
+				notFound(STRANGER, {
+					status: 'deleted_or_not_found',
+					deleted: null,
+					note: contains('sent a delete for this user whose answer was lost'),
+				}),
+			),
+		},
+		effects: { requests: { 'users/delete': 2 }, statuses: { '502': 1, '404': 1 }, removed: [] },
 	},
 ];
 

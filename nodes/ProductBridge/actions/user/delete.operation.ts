@@ -280,10 +280,10 @@ function items(how: number): string {
 }
 
 const REMOVED_BY_EARLIER_TRY =
-	'Removed by an earlier try of this node in this execution (Settings → Retry On Fail ran the node again after it failed): ProductBridge has confirmed the removal, so this try finds the user gone.';
+	'Removed earlier in this execution by this node (an earlier try, when Settings → Retry On Fail ran the node again after it failed, or an earlier pass of a loop): ProductBridge confirmed that removal, so it now finds the user gone.';
 
 const MAYBE_BY_EARLIER_TRY =
-	'An earlier try of this node in this execution (Settings → Retry On Fail) sent a delete for this user whose answer was lost, and this try finds the user not in the organization: removed by that try, or never linked. Either way, they are not linked now.';
+	'Earlier in this execution this node sent a delete for this user whose answer was lost (an earlier try under Settings → Retry On Fail, or an earlier pass of a loop), and now ProductBridge finds the user not in the organization: removed by that request, or never linked. Either way, they are not linked now.';
 
 function output(
 	shown: IDataObject,
