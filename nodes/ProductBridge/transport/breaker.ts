@@ -4,8 +4,8 @@ export const UNHEARD_STREAK_TO_OPEN = 5;
 /**
  * Whether it is still worth starting requests to the Base URL. A call ends "unheard" when its
  * retries run out without one answer in ProductBridge's own shape (a gateway's bare 502 page,
- * dropped connections, timeouts, no such host). The breaker opens, and stays open for the rest
- * of the execution:
+ * dropped connections, timeouts, no such host). The breaker opens (and the client then starts no
+ * further request in this execution):
  * - on the first unheard call before ProductBridge has ever answered: the first contact found
  *   nothing that speaks ProductBridge, so a dead or wrong host costs one item, not all of them;
  * - after UNHEARD_STREAK_TO_OPEN unheard calls in a row later on: the API went away mid-run.

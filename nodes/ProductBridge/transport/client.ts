@@ -68,7 +68,10 @@ const CONGESTION_CODES: ReadonlySet<string> = new Set([
 /**
  * The one place that talks to ProductBridge. One client serves one node execution: the
  * credential is read and checked once, a rejected key or a foreign answer stops every further
- * request, and identical calls (duplicate items) are sent once. When a request may start is the
+ * request, and identical calls (duplicate items) are sent once. Until ProductBridge has answered,
+ * one call at a time goes through all its retries (first contact); a breaker stops starting
+ * requests when calls end without any answer in ProductBridge's shape, and the router halts it
+ * when an item's failure stops the run. When a request may start is the
  * flow's call (`flow/`); one attempt is `request.ts`; this class keeps the endpoints, the retries
  * and the mapping of answers to typed results. Failures are `ProductBridgeFailure`s whose texts
  * are already redacted.
