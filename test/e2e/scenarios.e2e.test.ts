@@ -46,9 +46,10 @@ const workflowIds = new Map<Scenario, string>();
 const credentials = new Map<string, CredentialImport>();
 
 function credentialOf(row: Scenario): CredentialImport {
-	const apiKey = row.credential?.wrongKey ? WRONG_KEY : API_KEY;
+	const apiKey = row.credential?.apiKey ?? (row.credential?.wrongKey ? WRONG_KEY : API_KEY);
 	const baseUrl = fillText(row.credential?.baseUrl ?? '{url}', places);
-	const setting = `${row.credential?.wrongKey ? 'wrong key' : 'key'} at ${baseUrl}`;
+	const which = row.credential?.apiKey !== undefined ? JSON.stringify(apiKey) : undefined;
+	const setting = `${which ?? (row.credential?.wrongKey ? 'wrong key' : 'key')} at ${baseUrl}`;
 	const existing = credentials.get(setting);
 	if (existing !== undefined) return existing;
 	const credential: CredentialImport = {
@@ -79,6 +80,7 @@ function workflowOf(row: Scenario, index: number, credential: CredentialImport):
 				parameters: fill(nodeParameters(row.node), places),
 				credentials: { productBridgeApi: { id: credential.id, name: credential.name } },
 				onError: row.onError,
+				...(row.retryOnFail ? { retryOnFail: true, ...row.retryOnFail } : {}),
 			},
 			...BRANCHES.map((name, index) => ({
 				name,

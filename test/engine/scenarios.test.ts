@@ -79,11 +79,12 @@ async function runScenario(row: Scenario): Promise<void> {
 			credentials: {
 				type: 'productBridgeApi',
 				data: {
-					apiKey: row.credential?.wrongKey ? WRONG_KEY : API_KEY,
+					apiKey: row.credential?.apiKey ?? (row.credential?.wrongKey ? WRONG_KEY : API_KEY),
 					baseUrl: fillText(row.credential?.baseUrl ?? '{url}', places),
 				},
 			},
 			onError: row.onError,
+			retryOnFail: row.retryOnFail,
 		});
 
 		expectOutcome(seen(run), row, places);

@@ -20,6 +20,7 @@ import { ROWS as get } from './rows/get.ts';
 import { ROWS as deleteByEmail } from './rows/delete-by-email.ts';
 import { ROWS as dryRun } from './rows/dry-run.ts';
 import { ROWS as verifyRemoval } from './rows/verify-removal.ts';
+import { ROWS as trustRecord } from './rows/trust-record.ts';
 import type { Scenario } from './types.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -38,4 +39,5 @@ export const SCENARIOS: readonly Scenario[] = [
 	...deleteByEmail,
 	...dryRun,
 	...verifyRemoval,
+	...trustRecord,
 ];

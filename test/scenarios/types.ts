@@ -87,6 +87,8 @@ export interface StandInSetup {
 export interface CredentialSetup {
 	/** A well-formed key the stand-in does not know (it answers 401). */
 	wrongKey?: boolean;
+	/** This key exactly, instead (a blank one, say). */
+	apiKey?: string;
 	/** The credential's Base URL; default `{url}`. */
 	baseUrl?: string;
 }
@@ -134,6 +136,12 @@ export interface Effects {
 	neverShown?: readonly string[];
 }
 
+/** Settings → Retry On Fail, as n8n stores it on the node. */
+export interface RetryOnFail {
+	maxTries: number;
+	waitBetweenTries: number;
+}
+
 export interface Scenario {
 	name: string;
 	/** Also run in a real n8n (test/e2e/scenarios.e2e.test.ts). */
@@ -141,6 +149,8 @@ export interface Scenario {
 	node: NodeParameters;
 	/** The node's Settings → On Error, as n8n stores it. */
 	onError: OnError;
+	/** The node's Settings → Retry On Fail: n8n runs the node again, in the same execution, after it throws. */
+	retryOnFail?: RetryOnFail;
 	items: readonly JsonObject[];
 	standIn?: StandInSetup;
 	credential?: CredentialSetup;

@@ -116,6 +116,8 @@ export interface RunNodeOptions {
 	credentials?: { type: string; data: ICredentialDataDecryptedObject };
 	/** The node's "On Error" setting; n8n's default is stopWorkflow. */
 	onError?: OnError;
+	/** The node's Settings → Retry On Fail; off unless set. */
+	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** Node version; defaults to the version the editor would add (defaultVersion or latest). */
 	typeVersion?: number;
 	/** Node name in the workflow; defaults to the description's defaults.name. */
@@ -232,6 +234,8 @@ function nodeUnderTestOf(pkg: LoadedPackage, opts: RunNodeOptions): INode {
 		parameters: structuredClone(opts.parameters),
 	};
 	if (opts.onError !== undefined) node.onError = opts.onError;
+	if (opts.retryOnFail !== undefined)
+		Object.assign(node, { retryOnFail: true, ...opts.retryOnFail });
 	return node;
 }
 

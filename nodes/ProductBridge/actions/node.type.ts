@@ -15,6 +15,16 @@ export interface CompletedWork {
 	inFull: string;
 }
 
+/** What a run that stops had done with its items, for the error that stops it. */
+export interface RunRecord<Input> {
+	/** The outputs of the items that completed. */
+	outputs: IDataObject[];
+	/** The items that failed, with what they threw (no input where the item could not be read). */
+	failed: Array<{ input: Input | undefined; error: unknown }>;
+	/** Items the run never started. */
+	notStarted: number;
+}
+
 /**
  * What every `<operation>.operation.ts` exports. `readInput` and `execute` are properties, not
  * methods, so that TypeScript checks `execute`'s input against what `readInput` returns (method
@@ -36,19 +46,21 @@ export interface OperationModule<Input> {
 		itemIndex: number,
 		client: ProductBridgeClient,
 	) => Promise<IDataObject>;
-	/** What the items that completed had done, when a failure stops the node. */
-	describeCompleted?: (outputs: IDataObject[]) => CompletedWork | undefined;
+	/** What the run had done with every item, when a failure stops the node. */
+	describeCompleted?: (record: RunRecord<Input>) => CompletedWork | undefined;
 }
 
 /** One item's parameters, read and checked, bound to the operation that will send them. */
-export type ReadItem = (client: ProductBridgeClient) => Promise<IDataObject>;
+export interface PreparedItem {
+	send(client: ProductBridgeClient): Promise<IDataObject>;
+}
 
-/** An operation as the router sees it: whatever its input type, each item is read, then run. */
+/** An operation as the router sees it: whatever its input type, each item is read, then sent. */
 export interface Operation {
 	option: Omit<INodePropertyOptions, 'value'>;
 	description: INodeProperties[];
-	readItem(context: IExecuteFunctions, itemIndex: number): ReadItem;
-	describeCompleted?: (outputs: IDataObject[]) => CompletedWork | undefined;
+	readItem(context: IExecuteFunctions, itemIndex: number): PreparedItem;
+	describeCompleted?: (record: RunRecord<PreparedItem>) => CompletedWork | undefined;
 }
 
 export type ResourceOperations = Record<string, Operation>;
@@ -73,13 +85,29 @@ export function toOperations<
 }
 
 function toOperation<Input>(module: OperationModule<Input>): Operation {
+	// The router holds prepared items only; the record of a stop gives the operation its own inputs back.
+	const inputs = new WeakMap<PreparedItem, Input>();
+	const describe = module.describeCompleted;
 	return {
 		option: module.option,
 		description: module.description,
 		readItem(context, itemIndex) {
 			const input = module.readInput.call(context, itemIndex);
-			return async (client) => await module.execute.call(context, input, itemIndex, client);
+			const item: PreparedItem = {
+				send: async (client) => await module.execute.call(context, input, itemIndex, client),
+			};
+			inputs.set(item, input);
+			return item;
 		},
-		describeCompleted: module.describeCompleted,
+		describeCompleted:
+			describe &&
+			((record) =>
+				describe({
+					...record,
+					failed: record.failed.map(({ input, error }) => ({
+						input: input && inputs.get(input),
+						error,
+					})),
+				})),
 	};
 }

@@ -6,7 +6,7 @@ import { toErrorItem, toNodeError } from '../helpers/errors';
 import type { ItemResult } from '../helpers/runItems';
 import { runItems } from '../helpers/runItems';
 import { ProductBridgeClient } from '../transport';
-import type { Operation, ResourceOperations } from './node.type';
+import type { Operation, PreparedItem, ResourceOperations, RunRecord } from './node.type';
 import { readRunOptions } from './runOptions';
 import * as user from './user/User.resource';
 
@@ -42,22 +42,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw fail(unusable, (inputs[unusable] as { error: unknown }).error);
 	}
 
+	// With On Error = Stop, the first item to fail decides that the run stops: from then on no
+	// request starts, and the items still waiting are reported as not sent.
+	let decidingItem: number | undefined;
 	const results = await runItems(
 		itemCount,
 		concurrency,
 		async (itemIndex) => {
 			const input = inputs[itemIndex];
 			if (!input.ok) throw input.error;
-			return await input.value(client);
+			return await input.value.send(client);
 		},
 		!continueOnFail,
+		(itemIndex) => {
+			if (continueOnFail || decidingItem !== undefined) return;
+			decidingItem = itemIndex;
+			client.haltNewRequests();
+		},
 	);
 
+	if (decidingItem !== undefined) {
+		const deciding = results[decidingItem] as { ok: false; error: unknown };
+		const error = fail(decidingItem, deciding.error);
+		throw withCompletedWork(error, action, runRecord(results, inputs, itemCount));
+	}
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
-		const error = fail(itemIndex, result.error);
-		if (!continueOnFail) throw withCompletedWork(error, action, results);
-		return toErrorItem(error, itemIndex, toErrorOutput);
+		return toErrorItem(fail(itemIndex, result.error), itemIndex, toErrorOutput);
 	});
 	return [output];
 }
@@ -83,14 +94,34 @@ function attempt<T>(read: () => T): ItemResult<T> {
 	}
 }
 
+/** What the run had done with every item when it stopped. */
+function runRecord(
+	results: Array<ItemResult<IDataObject>>,
+	inputs: Array<ItemResult<PreparedItem>>,
+	itemCount: number,
+): RunRecord<PreparedItem> {
+	const record: RunRecord<PreparedItem> = {
+		outputs: [],
+		failed: [],
+		notStarted: itemCount - results.length,
+	};
+	results.forEach((result, itemIndex) => {
+		if (result.ok) record.outputs.push(result.value);
+		else {
+			const input = inputs[itemIndex];
+			record.failed.push({ input: input.ok ? input.value : undefined, error: result.error });
+		}
+	});
+	return record;
+}
+
 /** A stop must not hide what the run had already done: the error says it. */
 function withCompletedWork(
 	error: NodeError,
 	action: Operation,
-	results: Array<ItemResult<IDataObject>>,
+	record: RunRecord<PreparedItem>,
 ): NodeError {
-	const completed = results.flatMap((result) => (result.ok ? [result.value] : []));
-	const work = action.describeCompleted?.(completed);
+	const work = action.describeCompleted?.(record);
 	if (work === undefined) return error;
 	error.message = `${error.message} (${work.inBrief})`;
 	error.description = [work.inFull, error.description].filter(Boolean).join(' ');

@@ -3,13 +3,15 @@ export type ItemResult<T> = { ok: true; value: T } | { ok: false; error: unknown
 /**
  * Runs `work` for items 0..count-1 with at most `concurrency` in flight and returns the results
  * in item order. Once `stopAfterFailure` is set and an item fails, no further item starts (those
- * in flight finish) and the unstarted ones are left out of the result.
+ * in flight finish) and the unstarted ones are left out of the result. `onFailure` hears of each
+ * failure as it happens.
  */
 export async function runItems<T>(
 	count: number,
 	concurrency: number,
 	work: (itemIndex: number) => Promise<T>,
 	stopAfterFailure: boolean,
+	onFailure: (itemIndex: number) => void = () => {},
 ): Promise<Array<ItemResult<T>>> {
 	const results: Array<ItemResult<T>> = new Array(count);
 	let next = 0;
@@ -23,6 +25,7 @@ export async function runItems<T>(
 			} catch (error) {
 				results[itemIndex] = { ok: false, error };
 				failed = true;
+				onFailure(itemIndex);
 			}
 		}
 	};

@@ -1,4 +1,5 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { Reading, SuccessShape } from './answers';
 import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answers';
@@ -8,9 +9,12 @@ import type { NetworkFailure } from './retryPolicy';
 import { decideRetry } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
-import type { TurnReport } from './flow';
+import type { Turn, TurnReport } from './flow';
 import { FlowController, pause } from './flow';
 import { CREDENTIAL_TYPE, sendAttempt } from './request';
+import { ReachBreaker } from './breaker';
+import { FirstContactGate } from './firstContact';
+import { credentialScope, hasApiKey } from './sendable';
 
 export { CREDENTIAL_TYPE } from './request';
 
@@ -48,7 +52,10 @@ const RETRIEVE: Endpoint = { path: '/users/retrieve', success: userBody, acts: f
 
 type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveActed: boolean };
 
-type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
+/** `keptInProcess`: why nothing left the process (n8n refused to send it), if so. */
+type Exchange =
+	| { reading: Reading; sentAt: number }
+	| ({ networkCode: string; keptInProcess?: string } & NetworkFailure);
 
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
@@ -61,7 +68,10 @@ const CONGESTION_CODES: ReadonlySet<string> = new Set([
 /**
  * The one place that talks to ProductBridge. One client serves one node execution: the
  * credential is read and checked once, a rejected key or a foreign answer stops every further
- * request, and identical calls (duplicate items) are sent once. When a request may start is the
+ * request, and identical calls (duplicate items) are sent once. Until ProductBridge has answered,
+ * one call at a time goes through all its retries (first contact); a breaker stops starting
+ * requests when calls end without any answer in ProductBridge's shape, and the router halts it
+ * when an item's failure stops the run. When a request may start is the
  * flow's call (`flow/`); one attempt is `request.ts`; this class keeps the endpoints, the retries
  * and the mapping of answers to typed results. Failures are `ProductBridgeFailure`s whose texts
  * are already redacted.
@@ -72,6 +82,16 @@ export class ProductBridgeClient {
 	private readonly calls = new Map<string, Promise<Settled>>();
 
 	private stopped: ProductBridgeFailure | undefined;
+
+	/** Why the run stopped starting requests although nothing is wrong with the setup. */
+	private halt: string | undefined;
+
+	private readonly breaker = new ReachBreaker();
+
+	private readonly firstContact = new FirstContactGate();
+
+	/** Names the credential without any of its key, for what this node remembers per execution. */
+	readonly credentialScope: string;
 
 	private readonly redactor: Redactor;
 
@@ -104,6 +124,8 @@ export class ProductBridgeClient {
 			this.host = '';
 			this.stopped = failures.invalidBaseUrl(this.redact(baseUrl.problem));
 		}
+		if (!hasApiKey(credentials)) this.stopped ??= failures.noKey();
+		this.credentialScope = credentialScope(this.apiRoot, credentials);
 	}
 
 	static async create(
@@ -112,6 +134,11 @@ export class ProductBridgeClient {
 	): Promise<ProductBridgeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		return new ProductBridgeClient(context, credentials, settings);
+	}
+
+	/** With On Error = Stop, an item failed: no request starts from now on. */
+	haltNewRequests(): void {
+		this.halt ??= 'the run stopped when another item failed (On Error = Stop)';
 	}
 
 	redact(text: string): string {
@@ -156,20 +183,37 @@ export class ProductBridgeClient {
 	}
 
 	private async callWithRetries(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		const leaveFirstContact = await this.firstContact.enter();
+		try {
+			return await this.tryUntilSettled(endpoint, payload);
+		} finally {
+			leaveFirstContact();
+		}
+	}
+
+	private async tryUntilSettled(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
 		let mayHaveActed = false;
+		let sentAny = false;
+		let heard = false;
 		const unknownOutcome = () => endpoint.acts && mayHaveActed;
+		const ended = () => this.ended() || this.isCancelled();
 		for (let attempt = 1; ; attempt++) {
-			if (this.stopped) throw this.stoppedFor(unknownOutcome());
-			await this.flow.waitWhilePaused(() => this.isCancelled());
+			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
+			await this.flow.waitWhilePaused(ended);
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
-			if (result === undefined && !this.stopped) throw failures.cancelled(unknownOutcome());
-			if (result === undefined) throw this.stoppedFor(unknownOutcome());
+			if (result === undefined && !this.ended()) throw failures.cancelled(unknownOutcome());
+			if (result === undefined) throw this.stoppedFor(unknownOutcome(), sentAny);
+			sentAny = true;
+			if ('networkCode' in result && result.keptInProcess !== undefined) {
+				throw this.stop(failures.keptInProcess(this.host, result.keptInProcess));
+			}
 			if ('networkCode' in result) {
 				const decision = decideRetry(result, attempt, this.settings.maxRetries);
 				mayHaveActed ||= decision.mayHaveActed;
 				if (!decision.retry) {
+					this.endedUnheard(heard);
 					throw failures.unreachable(
 						this.host,
 						{ code: result.code, message: this.redactor.summarize(result.message) },
@@ -178,11 +222,12 @@ export class ProductBridgeClient {
 						unknownOutcome(),
 					);
 				}
-				await pause(decision.delayMs, () => this.isCancelled());
+				await pause(decision.delayMs, ended);
 				continue;
 			}
 
 			const { reading } = result;
+			heard ||= speaksProductBridge(reading);
 			// A delete's body says nothing more than "done": keep it no longer than needed.
 			if (reading.kind === 'success') {
 				return { kind: 'success', body: endpoint.acts ? undefined : reading.body };
@@ -200,11 +245,12 @@ export class ProductBridgeClient {
 				this.flow.rateLimited(result.sentAt, resumesIn);
 			}
 			if (!decision.retry) {
+				this.endedUnheard(heard);
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
 			if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
-			else await pause(decision.delayMs, () => this.isCancelled());
+			else await pause(decision.delayMs, ended);
 		}
 	}
 
@@ -214,7 +260,8 @@ export class ProductBridgeClient {
 		mayHaveActed: boolean,
 	): ProductBridgeFailure {
 		const outcomeUnknown = endpoint.acts && mayHaveActed;
-		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey());
+		// A stop that comes after a lost answer leaves that answer's outcome unknown all the same.
+		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey(), outcomeUnknown);
 		if (reading.kind === 'invalidRequest') {
 			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
 		}
@@ -231,6 +278,7 @@ export class ProductBridgeClient {
 				this.describeForeign(reading),
 				outcomeUnknown || answeredUnknown200,
 			),
+			outcomeUnknown || answeredUnknown200,
 		);
 	}
 
@@ -242,14 +290,39 @@ export class ProductBridgeClient {
 	}
 
 	/** The run's stop as this call's failure, keeping what the call itself knows about its outcome. */
-	private stoppedFor(outcomeUnknown: boolean): ProductBridgeFailure {
-		const stopped = this.stopped as ProductBridgeFailure;
-		return outcomeUnknown ? stopped.withUnknownOutcome() : stopped;
+	private stoppedFor(outcomeUnknown: boolean, sentAny: boolean): ProductBridgeFailure {
+		const stopped = this.stopped;
+		if (stopped === undefined) {
+			const progress = outcomeUnknown ? 'unknown' : sentAny ? 'notCarriedOut' : 'notSent';
+			return failures.halted(this.halt as string, progress);
+		}
+		if (outcomeUnknown) return stopped.withUnknownOutcome();
+		return sentAny ? stopped : stopped.withNothingSent();
 	}
 
-	private stop(failure: ProductBridgeFailure): ProductBridgeFailure {
+	/** Stops every further request; the failure for this call keeps what it knows of its outcome. */
+	private stop(failure: ProductBridgeFailure, outcomeUnknown = false): ProductBridgeFailure {
 		this.stopped ??= failure;
-		return this.stopped;
+		return outcomeUnknown ? this.stopped.withUnknownOutcome() : this.stopped;
+	}
+
+	/** Whether no request may start any more: the run stopped, or stopped starting requests. */
+	private ended(): boolean {
+		return this.stopped !== undefined || this.halt !== undefined;
+	}
+
+	/** A call ran out of tries; one that never heard ProductBridge may show the host is not there. */
+	private endedUnheard(heard: boolean): void {
+		if (heard || !this.breaker.callEndedUnheard()) return;
+		this.halt ??=
+			this.breaker.reason === 'firstContact'
+				? `the first request to ${this.host} got no answer from ProductBridge, so no other item was started`
+				: `the last requests to ${this.host} got no answer from ProductBridge, so no further item was started`;
+	}
+
+	private heardFromProductBridge(): void {
+		this.breaker.heard();
+		this.firstContact.heardFromProductBridge();
 	}
 
 	private isCancelled(): boolean {
@@ -262,9 +335,10 @@ export class ProductBridgeClient {
 	 */
 	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
 		// A stopped run must not wait out its booked starts: it sends nothing more.
-		const turn = await this.flow.takeTurn(() => this.stopped !== undefined || this.isCancelled());
+		const turn = await this.flow.takeTurn(() => this.ended() || this.isCancelled());
 		if (turn === undefined) return undefined;
 		let report: TurnReport = { signal: 'neutral', accepted: false };
+		let succeeded = false;
 		try {
 			const result = await sendAttempt(this.context, this.credentials, {
 				url: `${this.apiRoot}${endpoint.path}`,
@@ -277,11 +351,24 @@ export class ProductBridgeClient {
 			}
 			const reading = readAnswer(result, endpoint.success);
 			report = { signal: signalOf(result.status, reading), accepted: result.status !== 429 };
+			if (speaksProductBridge(reading)) this.heardFromProductBridge();
+			succeeded = reading.kind === 'success';
 			return { reading, sentAt: turn.sentAt };
 		} finally {
-			turn.end(report);
+			if (succeeded || this.context.continueOnFail()) turn.end(report);
+			else void endAfterItemDecided(turn, report);
 		}
 	}
+}
+
+/**
+ * With On Error = Stop, an answer that is not a success may make its item fail, and that stops
+ * the run. The item decides in the same tick, as soon as this answer is handed back: the turn is
+ * given to the next request only after that, so that no request starts once the run stops.
+ */
+async function endAfterItemDecided(turn: Turn, report: TurnReport): Promise<void> {
+	await sleep(0);
+	turn.end(report);
 }
 
 function signalOf(status: number, reading: Reading): TurnReport['signal'] {

@@ -9,6 +9,10 @@ export type FailureKind =
 	| 'notProductBridge'
 	/** The credential's Base URL itself is unusable; nothing was sent. */
 	| 'invalidBaseUrl'
+	/** Nothing can leave the process (no key, a host n8n's SSRF protection blocks): stops every request. */
+	| 'notSendable'
+	/** The run stopped before this call was finished, and sent nothing more for it. */
+	| 'halted'
 	/** ProductBridge refused this request (400, 422…): sending it again will not help. */
 	| 'refused'
 	/** Rate limits, server errors or the network outlasted every retry. */
@@ -27,10 +31,14 @@ export class ProductBridgeFailure extends Error {
 	/** An attempt may have been carried out although no answer says so: check before running again. */
 	readonly outcomeUnknown: boolean;
 
+	/** No request of this call left the process: running it again is safe. */
+	readonly nothingSent: boolean;
+
 	constructor(
 		kind: FailureKind,
 		text: { message: string; description: string; httpCode?: string },
 		outcomeUnknown = false,
+		nothingSent = false,
 	) {
 		super(text.message);
 		this.name = 'ProductBridgeFailure';
@@ -38,6 +46,14 @@ export class ProductBridgeFailure extends Error {
 		this.description = text.description;
 		this.httpCode = text.httpCode;
 		this.outcomeUnknown = outcomeUnknown;
+		this.nothingSent = nothingSent && !outcomeUnknown;
+	}
+
+	/** The same failure for a call none of whose requests left the process. */
+	withNothingSent(): ProductBridgeFailure {
+		if (this.nothingSent || this.outcomeUnknown) return this;
+		const text = { message: this.message, description: this.description, httpCode: this.httpCode };
+		return new ProductBridgeFailure(this.kind, text, false, true);
 	}
 
 	/** The same failure for a call that may have been carried out before the run stopped. */
@@ -62,6 +78,8 @@ const BASE_URL_HINT =
 
 const NO_FURTHER_REQUESTS = 'No further requests were sent in this execution.';
 
+const NOTHING_SENT = 'Nothing was sent to ProductBridge in this execution.';
+
 const OUTCOME_UNKNOWN =
 	'An earlier try may have reached ProductBridge before its answer was lost, so it may already have been carried out: check in ProductBridge before running this item again.';
 
@@ -75,10 +93,55 @@ export const failures = {
 		}),
 
 	invalidBaseUrl: (problem: string) =>
-		new ProductBridgeFailure('invalidBaseUrl', {
-			message: problem,
-			description: `${BASE_URL_HINT} ${NO_FURTHER_REQUESTS}`,
-		}),
+		new ProductBridgeFailure(
+			'invalidBaseUrl',
+			{ message: problem, description: `${BASE_URL_HINT} ${NO_FURTHER_REQUESTS}` },
+			false,
+			true,
+		),
+
+	noKey: (): ProductBridgeFailure =>
+		failures.notSendable("the 'ProductBridge API' credential has no API key", CREDENTIAL_HINT),
+
+	keptInProcess: (host: string, reason: string): ProductBridgeFailure =>
+		failures.notSendable(
+			`n8n kept the request to ${host} from leaving (${reason})`,
+			`${BASE_URL_HINT} If n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) blocks a host where ProductBridge is meant to be, ask your n8n administrator to allow it.`,
+		),
+
+	/** The key or the Base URL keeps every request in the process: a configuration to fix, not an outcome. */
+	notSendable: (problem: string, hint: string): ProductBridgeFailure =>
+		new ProductBridgeFailure(
+			'notSendable',
+			{ message: `Nothing was sent: ${problem}`, description: `${hint} ${NOTHING_SENT}` },
+			false,
+			true,
+		),
+
+	/**
+	 * A call the run stopped before it was finished. `sentBefore`: an earlier try of it left, and
+	 * was answered in a way that says it was not carried out (or never reached ProductBridge).
+	 */
+	halted: (reason: string, progress: 'notSent' | 'notCarriedOut' | 'unknown') => {
+		if (progress === 'unknown') {
+			return markUnknown('halted', {
+				message: `The run stopped before ProductBridge answered: ${reason}`,
+				description: 'No further try was sent for this item.',
+			});
+		}
+		const notSent = progress === 'notSent';
+		return new ProductBridgeFailure(
+			'halted',
+			{
+				message: `${notSent ? 'Not sent' : 'Not carried out'}: ${reason}`,
+				description: notSent
+					? 'Nothing was sent to ProductBridge for this item: it is safe to run it again.'
+					: 'An earlier try of this item was refused or never reached ProductBridge, and no further try was sent: it is safe to run it again.',
+			},
+			false,
+			notSent,
+		);
+	},
 
 	notProductBridge: (host: string, status: number, summary: string, outcomeUnknown: boolean) =>
 		new ProductBridgeFailure(

@@ -9,11 +9,17 @@ import type { RawAnswer } from './answers';
 import { pause } from './flow/wait';
 import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError } from './retryPolicy';
+import { keptInProcess } from './sendable';
 
 export const CREDENTIAL_TYPE = 'productBridgeApi';
 
-/** What one attempt brought back: the answer as it came, or the network failure. */
-export type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
+/**
+ * What one attempt brought back: the answer as it came, or the network failure (with why n8n
+ * kept the request in the process, when it did).
+ */
+export type AttemptResult =
+	| RawAnswer
+	| ({ networkCode: string; keptInProcess?: string } & NetworkFailure);
 
 export interface AttemptSpec {
 	url: string;
@@ -43,7 +49,7 @@ export async function sendAttempt(
 		(response): AttemptResult => toRawAnswer(response),
 		(error: unknown): AttemptResult => {
 			const network = classifyNetworkError(error);
-			return { networkCode: network.code, ...network };
+			return { networkCode: network.code, ...network, keptInProcess: keptInProcess(error) };
 		},
 	);
 	const result = await Promise.race([request, deadline(context, spec.timeoutMs, () => settled)]);

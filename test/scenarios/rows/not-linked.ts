@@ -102,7 +102,7 @@ export const ROWS: readonly Scenario[] = [
 		expected: {
 			stop: {
 				itemIndex: 49,
-				message: `${NOT_LINKED(GRACE.user_id)} (this run had already removed 49 users)`,
+				message: `${NOT_LINKED(GRACE.user_id)} (this run had already removed 49 users; 50 items not sent)`,
 				description: contains(
 					`Removed by this run before it stopped, and still removed: ${idAt('44444444', 0)}`,
 				),

@@ -15,7 +15,7 @@ export const ROWS: readonly Scenario[] = [
 		expected: {
 			stop: {
 				itemIndex: 0,
-				message: REJECTED_KEY,
+				message: `${REJECTED_KEY} (1 item not sent)`,
 				description: contains('No further requests were sent'),
 				name: 'NodeApiError',
 				httpCode: '401',
