@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * Not sent is never unknown (issue 19, point 3): with n8n's SSRF protection on, a local Base URL
  * is refused inside n8n before anything leaves the process. The node says that nothing was sent
