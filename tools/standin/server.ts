@@ -63,6 +63,8 @@ export interface StandInOptions extends FaultsPatch {
 export interface ResetOptions {
 	users?: readonly SeedUser[];
 	acceptAnyUser?: boolean;
+	/** Keep one record per call from now on (default: as the stand-in was started). */
+	recordCalls?: boolean;
 }
 
 export interface StandIn {
@@ -205,6 +207,7 @@ class ProductBridgeStandIn implements StandIn {
 
 	reset(options: ResetOptions = {}): void {
 		this.recorder.clear();
+		this.recorder.recordCalls = options.recordCalls ?? this.options.recordCalls ?? true;
 		this.restoreInitialState(options);
 	}
 
