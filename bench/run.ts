@@ -282,7 +282,7 @@ async function main(): Promise<void> {
 			if (roundCount() > 1) log(`round ${round} of ${roundCount()}`);
 			rounds.push(await measureRound(n8n, standIn, groups, log));
 		}
-		// Last: it needs `n8n start`, and `n8n execute` runs nothing while it holds the database.
+		// Last, and alone: it runs `n8n start` on the database the rows' `n8n execute` runs use.
 		const burst = runsBurst
 			? await runBurst({ n8n, standIn, targets, cases: burstCases, secret: WEBHOOK_SECRET, log })
 			: [];
