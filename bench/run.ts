@@ -20,11 +20,21 @@ import { startStandIn } from '../tools/standin/server.ts';
 import type { FaultsPatch, StandIn } from '../tools/standin/server.ts';
 import { SAMPLES_FILE_VARIABLE } from './loop-sampler.ts';
 import type { LoopSamples } from './loop-sampler.ts';
-import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST } from './workflows.ts';
+import {
+	BURST_CASES,
+	burstSection,
+	burstTargets,
+	burstWorkflows,
+	runBurst,
+	WEBHOOK_HEADER,
+} from './burst.ts';
+import type { BurstMeasurement } from './burst.ts';
+import { CREDENTIAL, deletionWorkflow, NODE_UNDER_TEST, WEBHOOK_CREDENTIAL } from './workflows.ts';
 import type { Target } from './workflows.ts';
 
 // A fresh key of the real shape (pb_ + 43 URL-safe characters) for every run.
 const API_KEY = `pb_${randomBytes(32).toString('base64url').slice(0, 43)}`;
+const WEBHOOK_SECRET = `bench-${randomBytes(12).toString('hex')}`;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 const LOOP_SAMPLER = path.join(REPO_ROOT, 'bench', 'loop-sampler.ts');
 
@@ -259,42 +269,53 @@ async function main(): Promise<void> {
 	});
 	const n8n = await prepareN8n({ log });
 	try {
-		await n8n.importCredential({
-			...CREDENTIAL,
-			type: 'productBridgeApi',
-			data: { apiKey: API_KEY, baseUrl: standIn.url },
-		});
+		await n8n.importCredential([
+			{ ...CREDENTIAL, type: 'productBridgeApi', data: { apiKey: API_KEY, baseUrl: standIn.url } },
+			{
+				...WEBHOOK_CREDENTIAL,
+				type: 'httpHeaderAuth',
+				data: { name: WEBHOOK_HEADER, value: WEBHOOK_SECRET },
+			},
+		]);
 		const only = onlyGroups();
 		const all = Object.values(CASES).flat();
-		await n8n.importWorkflow(
-			all.map((c) => deletionWorkflow(c.id, c.count, c.target, standIn.apiBaseUrl)),
-		);
-		// The first execution of a fresh n8n pays for cold caches and JIT; no row should pay it.
-		log('warm-up run (not measured)');
-		await measure(n8n, standIn, CASES.speed[0]);
-
-		const results: Results = {
-			speed: [],
-			jittered: [],
-			perItem: [],
-			rateLimit: [],
-			verify: [],
-			memory: [],
-		};
-		for (const [group, cases] of Object.entries(CASES) as Array<[keyof typeof CASES, Case[]]>) {
-			if (only !== undefined && !only.includes(group)) continue;
-			for (const benchCase of cases) {
-				log(`${benchCase.label}, ${benchCase.count} items`);
-				const measurement = await measure(n8n, standIn, benchCase);
-				log(
-					`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.verified} verified, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
-				);
-				results[group].push(measurement);
-			}
+		const targets = burstTargets(API_KEY);
+		await n8n.importWorkflow([
+			...all.map((c) => deletionWorkflow(c.id, c.count, c.target, standIn.apiBaseUrl)),
+			...burstWorkflows(targets, standIn.apiBaseUrl),
+		]);
+		const runsBurst = only === undefined || only.includes('burst');
+		const burstCases = selectedBurstCases();
+		if (only === undefined || only.some((group) => group !== 'burst')) {
+			// The first execution of a fresh n8n pays for cold caches and JIT; no row should pay it.
+			log('warm-up run (not measured)');
+			await measure(n8n, standIn, CASES.speed[0]);
 		}
+
+		const groups = (Object.keys(CASES) as Group[]).filter(
+			(group) => only === undefined || only.includes(group),
+		);
+		const rounds: Results[] = [];
+		// Interleaved: every row once per round, so that a slow patch of the shared machine
+		// falls on all rows of a round alike instead of on one row's repeats.
+		for (let round = 1; round <= roundCount(); round++) {
+			if (roundCount() > 1) log(`round ${round} of ${roundCount()}`);
+			rounds.push(await measureRound(n8n, standIn, groups, log));
+		}
+		// Last, and alone: it runs `n8n start` on the database the rows' `n8n execute` runs use.
+		const burst = runsBurst
+			? await runBurst({ n8n, standIn, targets, cases: burstCases, secret: WEBHOOK_SECRET, log })
+			: [];
 		// A partial run is for trying an idea out: its rows are printed, the report is left alone.
-		if (only !== undefined) return;
-		const report = render(results, n8n);
+		if (only !== undefined) {
+			const partial = [
+				...headlineLines(rounds, groups),
+				...(runsBurst ? burstSection(burst, burstCases) : []),
+			];
+			process.stdout.write(`${partial.join('\n')}\n`);
+			return;
+		}
+		const report = render(rounds, burst, n8n);
 		process.stdout.write(`${report}\n`);
 		writeFileSync(path.join(REPO_ROOT, 'docs', 'benchmarks.md'), report);
 		log('written to docs/benchmarks.md');
@@ -304,7 +325,63 @@ async function main(): Promise<void> {
 	}
 }
 
-/** `npm run bench -- --only speed,rateLimit`: just these groups, nothing written. */
+async function measureRound(
+	n8n: N8nInstance,
+	standIn: StandIn,
+	groups: Group[],
+	log: (line: string) => void,
+): Promise<Results> {
+	const results: Results = {
+		speed: [],
+		jittered: [],
+		perItem: [],
+		rateLimit: [],
+		verify: [],
+		memory: [],
+	};
+	for (const group of groups) {
+		for (const benchCase of CASES[group]) {
+			log(`${benchCase.label}, ${benchCase.count} items`);
+			const measurement = await measure(n8n, standIn, benchCase);
+			log(
+				`  ${measurement.nodeSeconds.toFixed(2)} s, ${measurement.failed} failed, ${measurement.verified} verified, ${measurement.requests} requests, ${measurement.rateLimited} 429s, ${measurement.maxInFlight} in flight, ${measurement.peakRssMb} MB, loop utilisation ${fixed(measurement.loop.elu)}, ${fixed(measurement.loop.cpuCores)} cores (sampling ${fixed(100 * measurement.loop.samplingShare, 2)}% of the process's time)`,
+			);
+			results[group].push(measurement);
+		}
+	}
+	return results;
+}
+
+/**
+ * `npm run bench -- --rounds 3` (or `PB_BENCH_ROUNDS=3`): every row that many times, interleaved;
+ * headline ratios are then the median of the rounds' ratios, with their range. Default 1.
+ */
+function roundCount(): number {
+	const at = process.argv.indexOf('--rounds');
+	const asked = at === -1 ? process.env.PB_BENCH_ROUNDS : process.argv[at + 1];
+	const rounds = Number(asked ?? 1);
+	if (!Number.isInteger(rounds) || rounds < 1)
+		throw new Error(`--rounds must be a whole number ≥ 1, not ${asked}`);
+	return rounds;
+}
+
+/**
+ * `npm run bench -- --burst-cases n60r3,n20h`: only these cases of the burst section (see
+ * BURST_CASES in bench/burst.ts); all of them by default.
+ */
+function selectedBurstCases(): typeof BURST_CASES {
+	const at = process.argv.indexOf('--burst-cases');
+	if (at === -1) return BURST_CASES;
+	const ids = (process.argv[at + 1] ?? '').split(',');
+	const unknown = ids.filter((id) => !BURST_CASES.some((c) => c.id === id));
+	if (unknown.length > 0)
+		throw new Error(
+			`unknown burst case ${unknown.join(', ')}; known: ${BURST_CASES.map((c) => c.id).join(', ')}`,
+		);
+	return BURST_CASES.filter((c) => ids.includes(c.id));
+}
+
+/** `npm run bench -- --only speed,rateLimit` (or `--only burst`): just these groups, nothing written. */
 function onlyGroups(): string[] | undefined {
 	const at = process.argv.indexOf('--only');
 	return at === -1 ? undefined : (process.argv[at + 1] ?? '').split(',');
@@ -477,7 +554,110 @@ const perItemMs = (m: Measurement) => (m.nodeSeconds * 1000) / m.count;
 const fastest = (a: Measurement, b: Measurement) => (a.nodeSeconds <= b.nodeSeconds ? a : b);
 const rateFloor = 1000 / RATE;
 
-type Results = Record<keyof typeof CASES, Measurement[]>;
+type Group = keyof typeof CASES;
+type Results = Record<Group, Measurement[]>;
+
+interface Headline {
+	group: Group;
+	name: string;
+	value: (results: Results) => number;
+	/** How the value is written: a ratio (1.23×) or milliseconds. */
+	unit: 'ratio' | 'ms';
+}
+
+/** The headline figures, each computed within one round, so that every ratio compares rows run side by side. */
+const HEADLINES = {
+	defaultOverC32: {
+		group: 'speed',
+		name: 'Default options / Concurrency 32 (25 ms)',
+		value: (r) => r.speed[0].nodeSeconds / r.speed[2].nodeSeconds,
+		unit: 'ratio',
+	},
+	defaultOverC8: {
+		group: 'speed',
+		name: 'Default options / the old default, 8 (25 ms)',
+		value: (r) => r.speed[0].nodeSeconds / r.speed[1].nodeSeconds,
+		unit: 'ratio',
+	},
+	httpOverDefault: {
+		group: 'speed',
+		name: 'Fastest HTTP Request / default options (25 ms): how much faster',
+		value: (r) => fastest(r.speed[3], r.speed[4]).nodeSeconds / r.speed[0].nodeSeconds,
+		unit: 'ratio',
+	},
+	jitHttpOverDefault: {
+		group: 'jittered',
+		name: 'Fastest HTTP Request / default options (25 ± 15 ms): how much faster',
+		value: (r) => fastest(r.jittered[2], r.jittered[3]).nodeSeconds / r.jittered[0].nodeSeconds,
+		unit: 'ratio',
+	},
+	perItemMs: {
+		group: 'perItem',
+		name: 'ProductBridge per item, 0 ms',
+		value: (r) => perItemMs(r.perItem[0]),
+		unit: 'ms',
+	},
+	rateOverFloor: {
+		group: 'rateLimit',
+		name: 'Rate-limited 1,000, default options / N ÷ rate',
+		value: (r) => r.rateLimit[0].nodeSeconds / rateFloor,
+		unit: 'ratio',
+	},
+	memoryOverBaseline: {
+		group: 'memory',
+		name: 'Peak memory at 20,000 items, ProductBridge / n8n baseline',
+		value: (r) => r.memory[3].peakRssMb / r.memory[1].peakRssMb,
+		unit: 'ratio',
+	},
+} satisfies Record<string, Headline>;
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const medianOf = (rounds: Results[], headline: Headline) => median(rounds.map(headline.value));
+
+/** `**1.23×**`, and with several rounds `**1.23×** (median of 3 interleaved runs; range 1.10–1.40×)`. */
+function headline(rounds: Results[], figure: Headline): string {
+	const values = rounds.map(figure.value).sort((a, b) => a - b);
+	const write = (value: number) => (figure.unit === 'ms' ? `${fixed(value, 3)} ms` : times(value));
+	const bold = `**${write(median(values))}**`;
+	if (values.length === 1) return bold;
+	const low = figure.unit === 'ms' ? fixed(values[0], 3) : fixed(values[0]);
+	return `${bold} (median of ${values.length} interleaved runs; range ${low}–${write(values[values.length - 1])})`;
+}
+
+/** The headline figures of the groups that ran; the list a partial run prints. */
+function headlineLines(rounds: Results[], groups: Group[]): string[] {
+	const shown = Object.values(HEADLINES as Record<string, Headline>).filter((h) =>
+		groups.includes(h.group),
+	);
+	if (shown.length === 0) return [];
+	return [
+		`## Headline figures (${rounds.length === 1 ? 'one run' : `median of ${rounds.length} interleaved runs, with the range`})`,
+		'',
+		...shown.map((h) => `- ${h.name}: ${headline(rounds, h)}`),
+		'',
+	];
+}
+
+/** Per row, the round whose time for it is the median: the tables show a typical run of each row. */
+function medianRows(rounds: Results[]): Results {
+	const pick = (group: Group, index: number): Measurement => {
+		const runs = rounds.map((r) => r[group][index]).sort((a, b) => a.nodeSeconds - b.nodeSeconds);
+		return runs[Math.floor((runs.length - 1) / 2)];
+	};
+	const rows = (group: Group) => rounds[0][group].map((_, index) => pick(group, index));
+	return {
+		speed: rows('speed'),
+		jittered: rows('jittered'),
+		perItem: rows('perItem'),
+		rateLimit: rows('rateLimit'),
+		memory: rows('memory'),
+	};
+}
 
 /** The wave model: n8n's core spends `cpuMs` per request, and each of N/c waves waits one round trip. */
 const predicted = (cpuMs: number, concurrency: number) =>
@@ -486,24 +666,31 @@ const predicted = (cpuMs: number, concurrency: number) =>
 const overlapped = (cpuMs: number, concurrency: number) =>
 	Math.max(1000 * cpuMs, (1000 / concurrency) * LATENCY_MS) / 1000;
 
-function render(results: Results, n8n: N8nInstance): string {
+function render(rounds: Results[], burst: BurstMeasurement[], n8n: N8nInstance): string {
+	const results = medianRows(rounds);
 	return [
-		...header(n8n),
-		...speedSection(results),
-		...jitteredSection(results),
-		...perItemSection(results),
+		...header(n8n, rounds.length),
+		...headlineLines(rounds, Object.keys(CASES) as Group[]),
+		...speedSection(results, rounds),
+		...jitteredSection(results, rounds),
+		...perItemSection(results, rounds),
 		...waveSection(results),
-		...rateSection(results),
-		...memorySection(results),
+		...rateSection(results, rounds),
+		...memorySection(results, rounds),
 		...verifySection(results),
+		...burstSection(burst, BURST_CASES),
 	].join('\n');
 }
 
-function header(n8n: N8nInstance): string[] {
+function header(n8n: N8nInstance, roundCount: number): string[] {
+	const rounds =
+		roundCount === 1
+			? 'every row below comes from one run'
+			: `every row was run ${roundCount} times, interleaved (each round runs every row once); the tables show each row's median run, and each headline ratio is the median of the ${roundCount} rounds' ratios (each computed within one round), with its range`;
 	return [
 		'# Benchmarks',
 		'',
-		'Produced by `npm run bench`: every row below comes from one run, side by side, in one real',
+		`Produced by \`npm run bench${roundCount === 1 ? '' : ` -- --rounds ${roundCount}`}\`: ${rounds}, side by side, in one real`,
 		`n8n ${n8n.version} against the local ProductBridge stand-in on 127.0.0.1. Times are n8n's own`,
 		'`executionTime` of the node under test; "in flight" is the most concurrent requests the stand-in',
 		"saw; memory is the n8n process's peak resident set (VmHWM). Ratios matter, not absolute",
@@ -520,7 +707,7 @@ function header(n8n: N8nInstance): string[] {
 	];
 }
 
-function speedSection(results: Results): string[] {
+function speedSection(results: Results, rounds: Results[]): string[] {
 	const [byDefault, c8, c32, inline, credential] = results.speed;
 	const fastHttp = fastest(inline, credential);
 	const cpuMs = perItemMs(results.perItem[0]);
@@ -529,14 +716,14 @@ function speedSection(results: Results): string[] {
 		'',
 		speedTable([byDefault, c8, c32, inline, credential]),
 		'',
-		`- Default options / Concurrency 32: **${times(byDefault.nodeSeconds / c32.nodeSeconds)}** (target ≤ 1.10×: ${target(byDefault.nodeSeconds <= 1.1 * c32.nodeSeconds)}).`,
-		`- Default options / the old default (8): **${times(byDefault.nodeSeconds / c8.nodeSeconds)}** (target ≤ 0.50×: ${target(byDefault.nodeSeconds <= 0.5 * c8.nodeSeconds)}).`,
-		`- Fastest HTTP Request (${fastHttp.label}) / default options: **${times(fastHttp.nodeSeconds / byDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastHttp.nodeSeconds >= 1.5 * byDefault.nodeSeconds)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(cpuMs, 32))} if n8n's core never idled (section 3's wave model).`,
+		`- Default options / Concurrency 32: ${headline(rounds, HEADLINES.defaultOverC32)} (target ≤ 1.10×: ${target(medianOf(rounds, HEADLINES.defaultOverC32) <= 1.1)}).`,
+		`- Default options / the old default (8): ${headline(rounds, HEADLINES.defaultOverC8)} (target ≤ 0.50×: ${target(medianOf(rounds, HEADLINES.defaultOverC8) <= 0.5)}).`,
+		`- Fastest HTTP Request (${fastHttp.label}) / default options: ${headline(rounds, HEADLINES.httpOverDefault)} faster (target ≥ 1.50×: ${target(medianOf(rounds, HEADLINES.httpOverDefault) >= 1.5)}); with the credential: ${times(credential.nodeSeconds / byDefault.nodeSeconds)}. Bound: ${times(fastHttp.nodeSeconds / overlapped(cpuMs, 32))} if n8n's core never idled (section 3's wave model).`,
 		'',
 	];
 }
 
-function jitteredSection(results: Results): string[] {
+function jitteredSection(results: Results, rounds: Results[]): string[] {
 	const [jitDefault, jitC32, jitInline, jitCredential] = results.jittered;
 	const fastJitHttp = fastest(jitInline, jitCredential);
 	return [
@@ -544,13 +731,13 @@ function jitteredSection(results: Results): string[] {
 		'',
 		speedTable([jitDefault, jitC32, jitInline, jitCredential]),
 		'',
-		`- Fastest HTTP Request (${fastJitHttp.label}) / default options: **${times(fastJitHttp.nodeSeconds / jitDefault.nodeSeconds)}** faster (target ≥ 1.50×: ${target(fastJitHttp.nodeSeconds >= 1.5 * jitDefault.nodeSeconds)}); with the credential: ${times(jitCredential.nodeSeconds / jitDefault.nodeSeconds)}.`,
+		`- Fastest HTTP Request (${fastJitHttp.label}) / default options: ${headline(rounds, HEADLINES.jitHttpOverDefault)} faster (target ≥ 1.50×: ${target(medianOf(rounds, HEADLINES.jitHttpOverDefault) >= 1.5)}); with the credential: ${times(jitCredential.nodeSeconds / jitDefault.nodeSeconds)}.`,
 		`- Default options / Concurrency 32: ${times(jitDefault.nodeSeconds / jitC32.nodeSeconds)}.`,
 		'',
 	];
 }
 
-function perItemSection(results: Results): string[] {
+function perItemSection(results: Results, rounds: Results[]): string[] {
 	const [costOurs, costInline, costCredential] = results.perItem;
 	const cpuMs = perItemMs(costOurs);
 	return [
@@ -562,7 +749,7 @@ function perItemSection(results: Results): string[] {
 			(m) => `| ${m.label} | ${fixed(m.nodeSeconds)} | ${fixed(perItemMs(m), 3)} |`,
 		),
 		'',
-		`- ProductBridge per item: **${fixed(cpuMs, 3)} ms** (target ≤ 0.90 ms: ${target(cpuMs <= 0.9)}); against the HTTP Request node with the key inline ${times(cpuMs / perItemMs(costInline))}, with the credential ${times(cpuMs / perItemMs(costCredential))}.`,
+		`- ProductBridge per item: ${headline(rounds, HEADLINES.perItemMs)} (target ≤ 0.90 ms: ${target(medianOf(rounds, HEADLINES.perItemMs) <= 0.9)}); against the HTTP Request node with the key inline ${times(cpuMs / perItemMs(costInline))}, with the credential ${times(cpuMs / perItemMs(costCredential))}.`,
 		`- Marginal per item, from section 5's ProductBridge runs of 5,000 and 20,000 items (same node, default options, 0 ms, each a fresh \`n8n execute\`): (t(20,000) − t(5,000)) ÷ 15,000 = ${fixed(marginalMs(results), 3)} ms. The difference leaves out what every run pays once (JIT warm-up, the first connections); the target is judged on the 5,000-item figure above, and this one is context.`,
 		'',
 	];
@@ -617,7 +804,7 @@ function loopSection(results: Results): string[] {
 	];
 }
 
-function rateSection(results: Results): string[] {
+function rateSection(results: Results, rounds: Results[]): string[] {
 	const [rateDefault, , rate32, fixed32] = results.rateLimit;
 	return [
 		`## 4. 1,000 deletions, ${RATE} requests/s allowed (429 + Retry-After beyond), 5% 503s, 2% connection resets after acting`,
@@ -629,7 +816,7 @@ function rateSection(results: Results): string[] {
 				`| ${m.label} | ${fixed(m.nodeSeconds)} | ${times(m.nodeSeconds / rateFloor)} | ${m.failed} | ${m.ambiguous} | ${m.requests} | ${m.rateLimited} | ${m.maxInFlight} |`,
 		),
 		'',
-		`- Floor N/rate = ${fixed(rateFloor, 1)} s. Default options: ${rateDefault.failed} failed (target 0: ${target(rateDefault.failed === 0)}), ${times(rateDefault.nodeSeconds / rateFloor)} the floor (target ≤ 1.10×: ${target(rateDefault.nodeSeconds <= 1.1 * rateFloor)}), ${rateDefault.rateLimited} 429s against ${fixed32.rateLimited} for fixed concurrency 32 (target ≤ half: ${target(rateDefault.rateLimited * 2 <= fixed32.rateLimited)}).`,
+		`- Floor N/rate = ${fixed(rateFloor, 1)} s. Default options: ${rateDefault.failed} failed (target 0: ${target(rateDefault.failed === 0)}), ${headline(rounds, HEADLINES.rateOverFloor)} the floor (target ≤ 1.10×: ${target(medianOf(rounds, HEADLINES.rateOverFloor) <= 1.1)}), ${rateDefault.rateLimited} 429s against ${fixed32.rateLimited} for fixed concurrency 32 (target ≤ half: ${target(rateDefault.rateLimited * 2 <= fixed32.rateLimited)}).`,
 		"- Fixed concurrency 32, the 429 target's comparator, is the HTTP Request node with the key inline fed 32 items at a time by Loop Over Items: at most 32 requests in flight, the next 32 as soon as a batch's answers are in, no pacing and no Retry-After. Here the stand-in answers at once, so n8n's own CPU per request keeps every row to the few in flight the table shows; what this row lacks is any slowing down after a 429. That is how a user holds the HTTP Request node to 32 in flight (its own Batching option only spaces batch starts in time, and with a 0 ms interval sends every item at once). It sends each item once and retries nothing, so its 429s are a lower bound on what a fixed 32 that retried its failures would receive: the target is judged against that lower bound. Its time runs from the first batch's start to the last batch's end.",
 		`- The node's own Concurrency 32 row (${rate32.rateLimited} 429s) is not a fixed 32: Concurrency is a cap on the same adaptive sending, paced after a 429, so that row learns the rate like the default does and is shown for reference only. The 429s the node still gets come from the first burst, before any 429 was known (the requests already on their way), and from probing upward.`,
 		"- The HTTP Request rows are set to On Error → Continue so their failures can be counted; on the Retry On Fail row n8n's retry then never fires (the node does not fail), and without Continue the first failed item stops the whole run.",
@@ -638,7 +825,7 @@ function rateSection(results: Results): string[] {
 	];
 }
 
-function memorySection(results: Results): string[] {
+function memorySection(results: Results, rounds: Results[]): string[] {
 	const [noOp5k, noOp20k, ours5k, ours20k, noOpCapped, oursCapped] = results.memory;
 	return [
 		'## 5. Peak memory of the n8n process',
@@ -647,7 +834,7 @@ function memorySection(results: Results): string[] {
 		'|---|---:|---:|',
 		...results.memory.map((m) => `| ${m.label} | ${m.count} | ${m.peakRssMb} |`),
 		'',
-		`- At 20,000 items: ProductBridge / baseline = **${times(ours20k.peakRssMb / noOp20k.peakRssMb)}**; what the node adds over n8n's own handling of the same items: ${ours5k.peakRssMb - noOp5k.peakRssMb} MB at 5,000, ${ours20k.peakRssMb - noOp20k.peakRssMb} MB at 20,000.`,
+		`- At 20,000 items: ProductBridge / baseline = ${headline(rounds, HEADLINES.memoryOverBaseline)}; what the node adds over n8n's own handling of the same items: ${ours5k.peakRssMb - noOp5k.peakRssMb} MB at 5,000, ${ours20k.peakRssMb - noOp20k.peakRssMb} MB at 20,000.`,
 		`- With old space capped at ${HEAP_CAP_MB} MB, 20,000 deletions ${oursCapped.failed === 0 ? 'still complete' : 'do not all complete'} (${oursCapped.failed} failed) with a peak of ${oursCapped.peakRssMb} MB against ${noOpCapped.peakRssMb} MB for the baseline (**${times(oursCapped.peakRssMb / noOpCapped.peakRssMb)}**): the uncapped peak is V8 letting garbage from n8n's per-request work pile up, not memory the node keeps.`,
 		'',
 	];

@@ -90,7 +90,12 @@ function throughLoop(size: number): Feed {
 
 export const NODE_UNDER_TEST = UNDER_TEST;
 
-function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name' | 'position'> {
+/** `userId`: where the user's id comes from (by default the item's `user_id`, the node's default). */
+function nodeUnderTest(
+	target: Target,
+	apiUrl: string,
+	userId = '={{ $json.user_id }}',
+): Omit<WorkflowNode, 'name' | 'position'> {
 	const credentials = { productBridgeApi: CREDENTIAL };
 	if (target.kind === 'productBridge') {
 		const options: JsonObject = {};
@@ -100,7 +105,7 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 		return {
 			type: 'n8n-nodes-productbridge.productBridge',
 			typeVersion: 1,
-			parameters: { resource: 'user', operation: 'delete', options },
+			parameters: { resource: 'user', operation: 'delete', userId, options },
 			credentials,
 			// Failed items are counted, not allowed to stop the run.
 			onError: 'continueRegularOutput',
@@ -113,15 +118,15 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 		}
 		// As people set it up: POST with the user_id body field, the key either from this
 		// package's credential or pasted into the body (no credential to load per item: the fastest).
-		const userId = { name: 'user_id', value: '={{ $json.user_id }}' };
+		const userIdField = { name: 'user_id', value: userId };
 		const auth: JsonObject =
 			target.inlineKey === undefined
 				? { authentication: 'predefinedCredentialType', nodeCredentialType: 'productBridgeApi' }
 				: { authentication: 'none' };
 		const body =
 			target.inlineKey === undefined
-				? [userId]
-				: [{ name: 'api_key', value: target.inlineKey }, userId];
+				? [userIdField]
+				: [{ name: 'api_key', value: target.inlineKey }, userIdField];
 		const node: Omit<WorkflowNode, 'name' | 'position'> = {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
@@ -142,4 +147,66 @@ function nodeUnderTest(target: Target, apiUrl: string): Omit<WorkflowNode, 'name
 			: node;
 	}
 	return { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
+}
+
+/** The header secret's credential for the burst webhooks (waitForWebhook needs a 403 to know they are in). */
+export const WEBHOOK_CREDENTIAL = {
+	id: 'benchBurstHook',
+	name: 'Burst webhook secret (benchmark)',
+};
+
+/**
+ * A production webhook that deletes the one user its caller names, `{"user_id": "…"}`, and
+ * answers with the node's output (n8n's "When Last Node Finishes").
+ *
+ * The HTTP Request node keeps n8n's default On Error (stop the workflow): with Continue, n8n's
+ * Retry On Fail never fires, because the node does not fail. This node continues with an error
+ * item, so its failure text reaches the caller; that changes what a failed item becomes, not how
+ * its requests are sent.
+ */
+export function burstWorkflow(
+	id: string,
+	webhookPath: string,
+	target: Target,
+	apiUrl: string,
+): WorkflowJson {
+	const fromCaller = '={{ $json.body.user_id }}';
+	const node = nodeUnderTest(target, apiUrl, fromCaller);
+	const underTest = {
+		...node,
+		name: UNDER_TEST,
+		position: [220, 0],
+		...(target.kind === 'httpRequest' ? { onError: undefined } : {}),
+	} as WorkflowNode;
+	return {
+		id,
+		name: `Benchmark ${id}`,
+		nodes: [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPath,
+					authentication: 'headerAuth',
+					responseMode: 'lastNode',
+					responseData: 'firstEntryJson',
+					options: {},
+				},
+				webhookId: webhookIdFor(id),
+				credentials: { httpHeaderAuth: WEBHOOK_CREDENTIAL },
+			},
+			underTest,
+		],
+		connections: { Webhook: { main: [to(UNDER_TEST)] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** A fixed UUID-shaped webhook id per workflow id, so re-imports register the same webhook. */
+function webhookIdFor(workflowId: string): string {
+	const hex = Buffer.from(workflowId).toString('hex').padEnd(32, '0').slice(0, 32);
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20)}`;
 }

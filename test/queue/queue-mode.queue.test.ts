@@ -90,6 +90,9 @@ beforeAll(async () => {
 		log,
 		env: {
 			...postgres.n8nEnv(),
+			// n8n's default is 2 connections with a 20 s wait for one: a burst of webhook calls (2b)
+			// on a busy 2-core machine then makes main answer 500 before any worker runs them.
+			DB_POSTGRESDB_POOL_SIZE: '10',
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
@@ -271,6 +274,71 @@ describe('2. five webhook calls at once', () => {
 		expectDeletedExactlyOnce(batches.flatMap((batch) => batch.linked));
 		// The two malformed ids per call never leave n8n.
 		expect(deleteCalls()).toHaveLength(5 * 198);
+	});
+});
+
+// ---------------------------------------------------------------- 2b. a burst across both workers
+
+describe('2b. a burst of one-user webhook calls across both workers, against an API allowing 3 requests/s', () => {
+	// Issue 18: each worker has its own controller; backing off on their own 429s, the two share
+	// the limit between them. One user per call, as an HR system calls a webhook per leaver.
+	const CALLS = 60;
+	const PER_SECOND = 3;
+	/** Generous next to the issue's target (1.25 × N/R): this checks that nobody is lost, not speed. */
+	const BOUND_SECONDS = 3 * (CALLS / PER_SECOND);
+	const users = Array.from(
+		{ length: CALLS },
+		(_, index) => `5eed0030-0000-4000-8000-${String(index).padStart(12, '0')}`,
+	);
+	let answers: WebhookAnswer[];
+	let ranBy: string[][];
+	let seconds: number;
+
+	afterAll(() => standIn.configure({ rateLimit: null }));
+
+	beforeAll(async () => {
+		standIn.reset({ users: users.map((user_id) => ({ user_id })) });
+		standIn.configure({ rateLimit: { perSecond: PER_SECOND, retryAfter: 'seconds' } });
+		const started = Date.now();
+		answers = await Promise.all(
+			users.map((user_id, index) => callWebhook({ batch: `burst-${index}`, ids: [user_id] })),
+		);
+		seconds = (Date.now() - started) / 1000;
+		// A call n8n refused has no execution; the first test counts it.
+		ranBy = answers
+			.filter((answer) => answer.json.executionId !== undefined)
+			.map((answer) => whoRan(String(answer.json.executionId)));
+		const stats = standIn.stats();
+		const failed = answers.filter((answer) => answer.json.failed !== 0).length;
+		const refusals = answers.filter((answer) => answer.status !== 200);
+		const refused = `${refusals.length} answers not 200${refusals.length > 0 ? `: ${[...new Set(refusals.map((answer) => `${answer.status} ${answer.text.slice(0, 120)}`))].join(' | ')}` : ''}`;
+		const byWorker = ['A', 'B'].map(
+			(name) => `${name} ${ranBy.filter((who) => who.includes(name)).length}`,
+		);
+		log(
+			`burst: ${CALLS} calls, ${PER_SECOND} requests/s: ${failed} failed (${refused}), ${standIn.deletedUserIds().length} removed, ` +
+				`${seconds.toFixed(1)} s (N/R = ${CALLS / PER_SECOND} s), ${stats.requests} requests, ${stats.byStatus['429'] ?? 0} 429s; ` +
+				`executions by worker: ${byWorker.join(', ')}`,
+		);
+	}, SCENARIO_TIMEOUT_MS);
+
+	it('every call answered 200 with its one user deleted: 0 failed', () => {
+		expect(answers.map((answer) => answer.status)).toEqual(users.map(() => 200));
+		expect(answers.filter((answer) => answer.json.failed !== 0)).toEqual([]);
+		expect(answers.map((answer) => answer.json.deleted)).toEqual(users.map(() => 1));
+	});
+
+	it('every user removed from ProductBridge, exactly once', () => {
+		expectDeletedExactlyOnce(users);
+	});
+
+	it(`within ${BOUND_SECONDS} s (3 × N/R)`, () => {
+		expect(seconds).toBeLessThanOrEqual(BOUND_SECONDS);
+	});
+
+	it('both workers ran executions of the burst, each execution on one worker', () => {
+		for (const who of ranBy) expect(who).toHaveLength(1);
+		expect(new Set(ranBy.flat())).toEqual(new Set(['A', 'B']));
 	});
 });
 

@@ -542,6 +542,16 @@ describe('recording', () => {
 		expect(quiet.stats().requests).toBe(1);
 	});
 
+	it('reset({ recordCalls }) turns call records on until the next reset without it', async () => {
+		const quiet = await standInWith({ recordCalls: false });
+		quiet.reset({ recordCalls: true });
+		await post(quiet, '/ping', withKey());
+		expect(quiet.calls.map((call) => call.path)).toEqual(['/api/external/v1/ping']);
+		quiet.reset();
+		await post(quiet, '/ping', withKey());
+		expect(quiet.calls).toEqual([]);
+	});
+
 	it('reset() forgets calls and restores users and faults', async () => {
 		standIn.configure({ errorRate503: 1 });
 		standIn.reset();

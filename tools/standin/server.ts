@@ -64,6 +64,8 @@ export interface StandInOptions extends FaultsPatch {
 export interface ResetOptions {
 	users?: readonly SeedUser[];
 	acceptAnyUser?: boolean;
+	/** Keep one record per call from now on (default: as the stand-in was started). */
+	recordCalls?: boolean;
 }
 
 export interface StandIn {
@@ -206,6 +208,7 @@ class ProductBridgeStandIn implements StandIn {
 
 	reset(options: ResetOptions = {}): void {
 		this.recorder.clear();
+		this.recorder.recordCalls = options.recordCalls ?? this.options.recordCalls ?? true;
 		this.restoreInitialState(options);
 	}
 
