@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * The burst section of `npm run bench` (issue 18): N production-webhook executions with one user
  * each, fired at once at a running n8n (`n8n start`), against the stand-in allowing R requests/s

@@ -655,6 +655,7 @@ function medianRows(rounds: Results[]): Results {
 		jittered: rows('jittered'),
 		perItem: rows('perItem'),
 		rateLimit: rows('rateLimit'),
+		verify: rows('verify'),
 		memory: rows('memory'),
 	};
 }
