@@ -135,6 +135,7 @@ export function stubbedRun({
 		getNode: () => node,
 		getInputData: () => inputData,
 		continueOnFail: () => continueOnFail,
+		getExecutionId: () => `stubbed-execution-${runs}`,
 		getCredentials: async <T extends object = ICredentialDataDecryptedObject>() =>
 			credentials as unknown as T,
 		getExecutionCancelSignal: () => undefined,

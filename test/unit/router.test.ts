@@ -59,7 +59,7 @@ describe('router: Delete by user ID', () => {
 		);
 		await expect(output).rejects.toBeInstanceOf(NodeApiError);
 		await expect(output).rejects.toMatchObject({
-			message: 'ProductBridge rejected the API key',
+			message: 'ProductBridge rejected the API key (1 item not sent)',
 			context: { itemIndex: 0 },
 		});
 		expect(sent).toHaveLength(1);
