@@ -26,7 +26,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [Array.from({ length: itemCount }, (_, index) => toErrorItem(error, index))];
 	}
 	const { concurrency } = options.value;
-	const client = await ProductBridgeClient.create(this, options.value);
+	// No more requests can be in flight than there are items: the advice in failures depends on it.
+	const client = await ProductBridgeClient.create(this, {
+		...options.value,
+		concurrency: Math.max(1, Math.min(concurrency, itemCount)),
+	});
 	const fail = (itemIndex: number, error: unknown) =>
 		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
 
@@ -49,6 +53,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		!continueOnFail,
 	);
+
+	const traffic = client.trafficReport();
+	if (traffic !== undefined) {
+		this.addExecutionHints({ message: traffic, type: 'info', location: 'outputPane' });
+	}
 
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };

@@ -7,6 +7,9 @@ import { NodeOperationError } from 'n8n-workflow';
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// Long enough for a burst of one-item executions on one key to drain: 60 webhooks against an API
+// that allows 3 requests a second need 20 s; a bulk run ahead of them in the queue needs more.
+const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 /** The UI's bounds, enforced again at run time: an expression can put anything in an option. */
 const LIMITS = {
@@ -18,12 +21,19 @@ const LIMITS = {
 		max: 600_000,
 		fallback: DEFAULT_REQUEST_TIMEOUT_MS,
 	},
+	maxRateLimitWait: {
+		label: 'Max Wait for Rate Limits (S)',
+		min: 0,
+		max: 3600,
+		fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+	},
 } as const;
 
 export interface RunOptions {
 	concurrency: number;
 	maxRetries: number;
 	requestTimeout: number;
+	maxRateLimitWait: number;
 }
 
 export const runOptionsDescription: INodeProperties = {
@@ -34,15 +44,6 @@ export const runOptionsDescription: INodeProperties = {
 	default: {},
 	options: [
 		{
-			displayName: 'Dry Run',
-			name: 'dryRun',
-			type: 'boolean',
-			default: false,
-			description:
-				"Whether to only look each user up and report 'would_delete' or 'not_found', deleting nothing: a safe rehearsal of a big batch",
-			displayOptions: { show: { '/operation': ['delete'] } },
-		},
-		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
@@ -52,13 +53,34 @@ export const runOptionsDescription: INodeProperties = {
 				'The most requests in flight at once. The node starts with one, opens up while ProductBridge answers promptly and backs off on rate limits (429), 503s and timeouts. Output order stays the input order.',
 		},
 		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to only look each user up and report 'would_delete' or 'not_found', deleting nothing: a safe rehearsal of a big batch",
+			displayOptions: { show: { '/operation': ['delete'] } },
+		},
+		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: LIMITS.maxRetries.min, maxValue: LIMITS.maxRetries.max },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How often to retry a request that met a rate limit (429), a timeout (408), a server or gateway error (500, 502, 503, 504 and the like) or a network failure. 400, 401, 404 and 422 are never retried.',
+				"How often to retry a request that met a timeout (408), a server or gateway error (500, 502, 504 and the like, or a 503 that does not say when to come back) or a network failure. Rate limits do not count here: see 'Max Wait for Rate Limits'. 400, 401, 404 and 422 are never retried.",
+		},
+		{
+			displayName: 'Max Wait for Rate Limits (S)',
+			name: 'maxRateLimitWait',
+			type: 'number',
+			typeOptions: {
+				minValue: LIMITS.maxRateLimitWait.min,
+				maxValue: LIMITS.maxRateLimitWait.max,
+			},
+			default: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+			description:
+				'How long one item may wait in all, in seconds, when ProductBridge says "not yet" (429, or 503 with Retry-After). Every execution in this n8n process with the same API key waits its turn in arrival order. When ProductBridge asks for a longer wait than is left, the item fails at once.',
 		},
 		{
 			displayName: 'Request Timeout (Ms)',
@@ -94,5 +116,6 @@ export function readRunOptions(context: IExecuteFunctions): RunOptions {
 		concurrency: read('concurrency'),
 		maxRetries: read('maxRetries'),
 		requestTimeout: read('requestTimeout'),
+		maxRateLimitWait: read('maxRateLimitWait'),
 	};
 }

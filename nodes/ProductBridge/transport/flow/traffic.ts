@@ -13,6 +13,11 @@ export class PauseGate {
 		return this.resumeAt > Date.now();
 	}
 
+	/** How many more milliseconds requests are held; 0 when they are not. */
+	heldFor(): number {
+		return Math.max(0, this.resumeAt - Date.now());
+	}
+
 	async wait(stop: () => boolean): Promise<void> {
 		for (let delay = this.resumeAt - Date.now(); delay > 0 && !stop(); ) {
 			await pause(delay, stop);
@@ -47,32 +52,48 @@ export class RequestWindow {
 
 	private answeredOnce = false;
 
-	private readonly waiting: Array<() => void> = [];
+	/** Requests waiting for a slot, served in arrival order whoever sent them. */
+	private readonly waiting: Array<(slot: Slot) => void> = [];
 
-	private readonly cap: number;
+	private cap: number;
 
 	constructor(cap: number) {
 		this.cap = Math.max(1, cap);
 	}
 
+	/** A run sharing this window may allow more in flight than the runs before it. */
+	raiseCap(cap: number): void {
+		this.cap = Math.max(this.cap, cap);
+	}
+
 	async acquire(): Promise<Slot> {
-		while (this.inFlight >= this.allowed()) {
-			await new Promise<void>((resolve) => this.waiting.push(resolve));
-		}
-		this.inFlight++;
-		return { epoch: this.epoch };
+		// Nobody overtakes: a request that finds others waiting queues behind them.
+		if (this.waiting.length === 0 && this.inFlight < this.allowed()) return this.handOut();
+		return await new Promise<Slot>((resolve) => this.waiting.push(resolve));
 	}
 
 	release(slot: Slot, signal: Signal): void {
 		this.inFlight--;
 		if (signal === 'answered') this.grow();
 		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
-		this.wakeUp();
+		while (this.waiting.length > 0 && this.inFlight < this.allowed()) {
+			(this.waiting.shift() as (slot: Slot) => void)(this.handOut());
+		}
 	}
 
 	/** The current limit, for tests and measurements. */
 	get size(): number {
 		return this.allowed();
+	}
+
+	/** Requests in flight or waiting for a slot. */
+	get busy(): boolean {
+		return this.inFlight > 0 || this.waiting.length > 0;
+	}
+
+	private handOut(): Slot {
+		this.inFlight++;
+		return { epoch: this.epoch };
 	}
 
 	private allowed(): number {
@@ -88,10 +109,5 @@ export class RequestWindow {
 		this.limit = Math.max(1, this.limit / 2);
 		this.slowStart = false;
 		this.epoch++;
-	}
-
-	private wakeUp(): void {
-		// Everyone waiting re-checks; those that still do not fit wait again.
-		for (const resolve of this.waiting.splice(0)) resolve();
 	}
 }
