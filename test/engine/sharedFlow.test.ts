@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { forgetSharedFlows, loadPackage, runNode } from '../support/engine.ts';
 import type { EngineRun, LoadedPackage } from '../support/engine.ts';
@@ -35,7 +35,7 @@ const userId = (i: number) => `5a5e0000-0000-4000-8000-${String(i).padStart(12, 
 async function deleteOne(
 	i: number,
 	apiKey = API_KEY,
-	options: IDataObject = {},
+	options: INodeParameters = {},
 ): Promise<EngineRun> {
 	return await runNode(pkg, {
 		nodeType: 'productBridge',

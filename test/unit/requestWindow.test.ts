@@ -116,3 +116,27 @@ describe('turns in the shared window', () => {
 		expect(window.size).toBe(3);
 	});
 });
+
+describe('a cancelled wait for a turn', () => {
+	it('leaves the queue at once, and the others keep their order', async () => {
+		const window = new RequestWindow(4);
+		const first = await window.acquire();
+		const cancel = new AbortController();
+		const served: string[] = [];
+		const ask = (who: string, signal?: AbortSignal) =>
+			window.acquire(signal).then((slot) => {
+				served.push(slot === undefined ? `${who} left` : who);
+				return slot;
+			});
+		const waiting = [ask('one'), ask('cancelled', cancel.signal), ask('three')];
+		cancel.abort();
+		await waiting[1];
+		window.release(first, 'neutral');
+		for (const turn of [waiting[0], waiting[2]]) {
+			const slot = await turn;
+			if (slot) window.release(slot, 'neutral');
+		}
+		expect(served).toEqual(['cancelled left', 'one', 'three']);
+		expect(window.busy).toBe(false);
+	});
+});

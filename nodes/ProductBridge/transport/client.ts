@@ -390,6 +390,7 @@ export class ProductBridgeClient {
 		// A stopped run must not wait out its booked starts: it sends nothing more.
 		const turn = await this.flow.takeTurn(
 			() => this.stopped !== undefined || this.isCancelled() || this.pausedTooLong(leftMs()),
+			this.context.getExecutionCancelSignal(),
 		);
 		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;

@@ -95,10 +95,11 @@ export class FlowController {
 
 	/**
 	 * A slot in the window and this request's booked start; undefined when `stop()` said so while it
-	 * waited (the slot is given back then).
+	 * waited (the slot is given back then) or `cancel` (the execution's signal) aborted.
 	 */
-	async takeTurn(stop: () => boolean): Promise<Turn | undefined> {
-		const slot = await this.window.acquire();
+	async takeTurn(stop: () => boolean, cancel?: AbortSignal): Promise<Turn | undefined> {
+		const slot = await this.window.acquire(cancel);
+		if (slot === undefined) return undefined;
 		let turn: Turn | undefined;
 		try {
 			// A pause may have begun while this request waited for a slot: it is the last gate.

@@ -66,10 +66,29 @@ export class RequestWindow {
 		this.cap = Math.max(this.cap, cap);
 	}
 
-	async acquire(): Promise<Slot> {
+	/**
+	 * A slot, in arrival order; undefined when `cancel` aborts first (that caller leaves the queue,
+	 * everyone else keeps their place).
+	 */
+	async acquire(): Promise<Slot>;
+	async acquire(cancel: AbortSignal | undefined): Promise<Slot | undefined>;
+	async acquire(cancel?: AbortSignal): Promise<Slot | undefined> {
+		if (cancel?.aborted) return undefined;
 		// Nobody overtakes: a request that finds others waiting queues behind them.
 		if (this.waiting.length === 0 && this.inFlight < this.allowed()) return this.handOut();
-		return await new Promise<Slot>((resolve) => this.waiting.push(resolve));
+		return await new Promise<Slot | undefined>((resolve) => {
+			const leave = () => {
+				const index = this.waiting.indexOf(served);
+				if (index !== -1) this.waiting.splice(index, 1);
+				resolve(undefined);
+			};
+			const served = (slot: Slot) => {
+				cancel?.removeEventListener('abort', leave);
+				resolve(slot);
+			};
+			cancel?.addEventListener('abort', leave, { once: true });
+			this.waiting.push(served);
+		});
 	}
 
 	release(slot: Slot, signal: Signal): void {
