@@ -140,3 +140,31 @@ describe('a cancelled wait for a turn', () => {
 		expect(window.busy).toBe(false);
 	});
 });
+
+describe('waits for a turn from one execution', () => {
+	it('tie one abort listener to its signal, however many wait, and none once served', async () => {
+		const window = new RequestWindow(1);
+		const first = await window.acquire();
+		const cancel = new AbortController();
+		let listeners = 0;
+		const signal = cancel.signal;
+		const add = signal.addEventListener.bind(signal);
+		const remove = signal.removeEventListener.bind(signal);
+		signal.addEventListener = (...args: Parameters<typeof add>) => {
+			listeners++;
+			add(...args);
+		};
+		signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+			listeners--;
+			remove(...args);
+		};
+		const waiting = Array.from({ length: 20 }, () => window.acquire(signal));
+		expect(listeners).toBe(1);
+		window.release(first, 'neutral');
+		for (const turn of waiting) {
+			const slot = await turn;
+			if (slot) window.release(slot, 'neutral');
+		}
+		expect(listeners).toBe(0);
+	});
+});

@@ -32,6 +32,7 @@ export const ROWS: readonly Scenario[] = [
 	},
 	{
 		name: 'a Retry-After longer than Max Wait for Rate Limits: the item fails at once, naming the wait and the option',
+		e2e: true,
 		node: DELETE,
 		onError: 'continueRegularOutput',
 		items: byId(ADA.user_id),

@@ -34,6 +34,16 @@ export interface Slot {
 	readonly epoch: number;
 }
 
+interface Waiter {
+	serve: (slot: Slot | undefined) => void;
+	cancel: AbortSignal | undefined;
+}
+
+interface Cancellation {
+	waiters: Set<Waiter>;
+	onAbort: () => void;
+}
+
 /**
  * How many requests may be in flight, adapted as TCP adapts its window. It starts at one: the
  * first request goes alone until ProductBridge has answered it, so a rejected key or a wrong Base
@@ -53,7 +63,13 @@ export class RequestWindow {
 	private answeredOnce = false;
 
 	/** Requests waiting for a slot, served in arrival order whoever sent them. */
-	private readonly waiting: Array<(slot: Slot) => void> = [];
+	private readonly waiting: Waiter[] = [];
+
+	/**
+	 * One abort listener per execution, however many of its requests wait: a listener each would
+	 * trip Node's warning about more than ten on one signal.
+	 */
+	private readonly cancellations = new Map<AbortSignal, Cancellation>();
 
 	private cap: number;
 
@@ -77,17 +93,9 @@ export class RequestWindow {
 		// Nobody overtakes: a request that finds others waiting queues behind them.
 		if (this.waiting.length === 0 && this.inFlight < this.allowed()) return this.handOut();
 		return await new Promise<Slot | undefined>((resolve) => {
-			const leave = () => {
-				const index = this.waiting.indexOf(served);
-				if (index !== -1) this.waiting.splice(index, 1);
-				resolve(undefined);
-			};
-			const served = (slot: Slot) => {
-				cancel?.removeEventListener('abort', leave);
-				resolve(slot);
-			};
-			cancel?.addEventListener('abort', leave, { once: true });
-			this.waiting.push(served);
+			const waiter: Waiter = { serve: resolve, cancel };
+			this.waiting.push(waiter);
+			if (cancel) this.watch(cancel, waiter);
 		});
 	}
 
@@ -96,8 +104,38 @@ export class RequestWindow {
 		if (signal === 'answered') this.grow();
 		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
 		while (this.waiting.length > 0 && this.inFlight < this.allowed()) {
-			(this.waiting.shift() as (slot: Slot) => void)(this.handOut());
+			const waiter = this.waiting.shift() as Waiter;
+			this.unwatch(waiter);
+			waiter.serve(this.handOut());
 		}
+	}
+
+	private watch(signal: AbortSignal, waiter: Waiter): void {
+		let cancellation = this.cancellations.get(signal);
+		if (cancellation === undefined) {
+			const waiters = new Set<Waiter>();
+			const onAbort = () => {
+				this.cancellations.delete(signal);
+				for (const leaving of waiters) {
+					this.waiting.splice(this.waiting.indexOf(leaving), 1);
+					leaving.serve(undefined);
+				}
+			};
+			cancellation = { waiters, onAbort };
+			this.cancellations.set(signal, cancellation);
+			signal.addEventListener('abort', onAbort, { once: true });
+		}
+		cancellation.waiters.add(waiter);
+	}
+
+	private unwatch(waiter: Waiter): void {
+		if (waiter.cancel === undefined) return;
+		const cancellation = this.cancellations.get(waiter.cancel);
+		if (cancellation === undefined) return;
+		cancellation.waiters.delete(waiter);
+		if (cancellation.waiters.size > 0) return;
+		waiter.cancel.removeEventListener('abort', cancellation.onAbort);
+		this.cancellations.delete(waiter.cancel);
 	}
 
 	/** The current limit, for tests and measurements. */
