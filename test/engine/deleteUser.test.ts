@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { loadPackage, runNode } from '../support/engine.ts';
+import { forgetSharedFlows, loadPackage, runNode } from '../support/engine.ts';
 import type { LoadedPackage } from '../support/engine.ts';
 import { startStandIn } from '../../tools/standin/server.ts';
 import type { StandIn } from '../../tools/standin/server.ts';
@@ -30,6 +30,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => await standIn.close());
+
+beforeEach(async () => await forgetSharedFlows(pkg));
 
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
 

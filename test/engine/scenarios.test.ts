@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
-import { loadPackage, runNode } from '../support/engine.ts';
+import { forgetSharedFlows, loadPackage, runNode } from '../support/engine.ts';
 import type { EngineRun, LoadedPackage } from '../support/engine.ts';
 import {
 	expectEffects,
@@ -59,6 +59,8 @@ function seen(run: EngineRun): ActualRun {
 }
 
 async function runScenario(row: Scenario): Promise<void> {
+	// Each row is a fresh n8n process: nothing learned about the API carries over between rows.
+	await forgetSharedFlows(pkg);
 	const standIn = await startStandIn({
 		apiKey: API_KEY,
 		users: row.standIn?.users ?? DEMO_USERS,

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, OnError } from 'n8n-workflow';
 
-import { loadPackage, runNode } from '../support/engine.ts';
+import { forgetSharedFlows, loadPackage, runNode } from '../support/engine.ts';
 import type { EngineRun, LoadedPackage } from '../support/engine.ts';
 import { startStandIn } from '../../tools/standin/server.ts';
 import type { StandIn, StatusOverride } from '../../tools/standin/server.ts';
@@ -38,9 +38,10 @@ afterAll(async () => {
 	await elsewhere.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
 	standIn.reset();
 	elsewhere.reset();
+	await forgetSharedFlows(pkg);
 });
 
 interface Run {
@@ -242,18 +243,20 @@ describe('retries', () => {
 			headers: { 'retry-after': retryAfter },
 			times: 100,
 		});
-		const started = Date.now();
 		const result = await run({
 			items: [{ user_id: GRACE }],
 			onError: 'continueRegularOutput',
-			options: { maxRetries: 3 },
+			options: { maxRetries: 0, maxRateLimitWait: 2 },
 		});
 
-		expect(standIn.stats().requests).toBe(4);
-		// Backoff of attempts 1..3: at least 125 + 250 + 500 ms.
-		expect(Date.now() - started).toBeGreaterThanOrEqual(875);
+		// Backoff of 125..250, 250..500, 500..1000, 1000..2000 ms within 2 s: 3 to 5 requests.
+		const requests = standIn.stats().requests;
+		expect(requests).toBeGreaterThanOrEqual(3);
+		expect(requests).toBeLessThanOrEqual(5);
+		const gaps = standIn.calls.slice(1).map((call, i) => call.at - standIn.calls[i].at);
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(120);
 		expect(json(result.outputs[0])[0].error).toBe(
-			'ProductBridge kept rate-limiting the requests (after 4 attempts)',
+			"ProductBridge kept rate-limiting the requests for longer than 'Max Wait for Rate Limits' allows (2 s)",
 		);
 	});
 

@@ -12,6 +12,7 @@ import { ROWS as rejectedKey } from './rows/rejected-key.ts';
 import { ROWS as foreignAnswers } from './rows/foreign-answers.ts';
 import { ROWS as retries } from './rows/retries.ts';
 import { ROWS as rateLimits } from './rows/rate-limits.ts';
+import { ROWS as rateLimitPatience } from './rows/rate-limit-patience.ts';
 import { ROWS as lostAnswers } from './rows/lost-answers.ts';
 import { ROWS as baseUrl } from './rows/base-url.ts';
 import { ROWS as options } from './rows/options.ts';
@@ -31,6 +32,7 @@ export const SCENARIOS: readonly Scenario[] = [
 	...foreignAnswers,
 	...retries,
 	...rateLimits,
+	...rateLimitPatience,
 	...lostAnswers,
 	...baseUrl,
 	...options,

@@ -170,6 +170,25 @@ export async function loadPackage(distDir: string): Promise<LoadedPackage> {
 }
 
 /**
+ * Forgets the flow controllers the node shares between executions of one process (one per Base
+ * URL and key), so that each test starts as a fresh n8n would. Loaded through the same module
+ * registry as the node, so it is the node's own registry; the node never calls it.
+ */
+export async function forgetSharedFlows(pkg: LoadedPackage): Promise<void> {
+	const file = path.join(
+		pkg.directory,
+		'dist',
+		'nodes',
+		'ProductBridge',
+		'transport',
+		'flow',
+		'shared.js',
+	);
+	const shared = (await import(file)) as { forgetAllFlows: () => void };
+	shared.forgetAllFlows();
+}
+
+/**
  * Runs "Harness Start" -> node under test in n8n-core's WorkflowExecute and reports what the
  * engine decided. Workflow issues (e.g. a required parameter missing) reject, as n8n refuses to
  * start such a workflow.

@@ -64,3 +64,107 @@ describe('the window of requests in flight', () => {
 		expect(second).toBe(true);
 	});
 });
+
+describe('turns in the shared window', () => {
+	it('are served in arrival order, whichever run asked', async () => {
+		const window = new RequestWindow(4);
+		const first = await window.acquire();
+		const served: string[] = [];
+		const ask = (who: string) =>
+			window.acquire().then((slot) => {
+				served.push(who);
+				return slot;
+			});
+		const waiting = [ask('bulk 1'), ask('bulk 2'), ask('webhook'), ask('bulk 3')];
+		window.release(first, 'neutral');
+		for (const turn of waiting) window.release(await turn, 'neutral');
+		expect(served).toEqual(['bulk 1', 'bulk 2', 'webhook', 'bulk 3']);
+	});
+
+	it('lets no newcomer overtake those already waiting', async () => {
+		const window = new RequestWindow(4);
+		const first = await window.acquire();
+		const served: string[] = [];
+		const waiting = window.acquire().then((slot) => {
+			served.push('waiting');
+			return slot;
+		});
+		window.release(first, 'neutral');
+		const newcomer = window.acquire().then((slot) => {
+			served.push('newcomer');
+			return slot;
+		});
+		window.release(await waiting, 'neutral');
+		window.release(await newcomer, 'neutral');
+		expect(served).toEqual(['waiting', 'newcomer']);
+	});
+
+	it('is busy while requests are in flight or waiting, and not after', async () => {
+		const window = new RequestWindow(4);
+		expect(window.busy).toBe(false);
+		const slot = await window.acquire();
+		expect(window.busy).toBe(true);
+		window.release(slot, 'answered');
+		expect(window.busy).toBe(false);
+	});
+
+	it('may be allowed more in flight by a later run, never fewer', async () => {
+		const window = new RequestWindow(1);
+		window.raiseCap(3);
+		window.raiseCap(2);
+		for (let i = 0; i < 4; i++) await wave(window, window.size, 'answered');
+		expect(window.size).toBe(3);
+	});
+});
+
+describe('a cancelled wait for a turn', () => {
+	it('leaves the queue at once, and the others keep their order', async () => {
+		const window = new RequestWindow(4);
+		const first = await window.acquire();
+		const cancel = new AbortController();
+		const served: string[] = [];
+		const ask = (who: string, signal?: AbortSignal) =>
+			window.acquire(signal).then((slot) => {
+				served.push(slot === undefined ? `${who} left` : who);
+				return slot;
+			});
+		const waiting = [ask('one'), ask('cancelled', cancel.signal), ask('three')];
+		cancel.abort();
+		await waiting[1];
+		window.release(first, 'neutral');
+		for (const turn of [waiting[0], waiting[2]]) {
+			const slot = await turn;
+			if (slot) window.release(slot, 'neutral');
+		}
+		expect(served).toEqual(['cancelled left', 'one', 'three']);
+		expect(window.busy).toBe(false);
+	});
+});
+
+describe('waits for a turn from one execution', () => {
+	it('tie one abort listener to its signal, however many wait, and none once served', async () => {
+		const window = new RequestWindow(1);
+		const first = await window.acquire();
+		const cancel = new AbortController();
+		let listeners = 0;
+		const signal = cancel.signal;
+		const add = signal.addEventListener.bind(signal);
+		const remove = signal.removeEventListener.bind(signal);
+		signal.addEventListener = (...args: Parameters<typeof add>) => {
+			listeners++;
+			add(...args);
+		};
+		signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+			listeners--;
+			remove(...args);
+		};
+		const waiting = Array.from({ length: 20 }, () => window.acquire(signal));
+		expect(listeners).toBe(1);
+		window.release(first, 'neutral');
+		for (const turn of waiting) {
+			const slot = await turn;
+			if (slot) window.release(slot, 'neutral');
+		}
+		expect(listeners).toBe(0);
+	});
+});

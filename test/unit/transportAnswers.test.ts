@@ -15,7 +15,12 @@ import {
 	stubbedRun,
 } from '../support/stubbedN8n.ts';
 
-const SETTINGS: TransportSettings = { concurrency: 4, maxRetries: 2, requestTimeout: 10_000 };
+const SETTINGS: TransportSettings = {
+	concurrency: 4,
+	maxRetries: 2,
+	requestTimeout: 10_000,
+	maxRateLimitWait: 300,
+};
 const ADA = '3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b';
 const GRACE = '0b9d4c6e-2f1a-4e3b-8c7d-6a5b4c3d2e1f';
 const HOST = 'api.productbridge.io';

@@ -29,7 +29,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		];
 	}
 	const { concurrency } = options.value;
-	const client = await ProductBridgeClient.create(this, options.value);
+	// No more requests can be in flight than there are items: the advice in failures depends on it.
+	const client = await ProductBridgeClient.create(this, {
+		...options.value,
+		concurrency: Math.max(1, Math.min(concurrency, itemCount)),
+	});
 	const fail = (itemIndex: number, error: unknown) =>
 		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
 
@@ -60,6 +64,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			client.haltNewRequests();
 		},
 	);
+
+	const traffic = client.trafficReport();
+	if (traffic !== undefined) {
+		this.addExecutionHints({ message: traffic, type: 'info', location: 'outputPane' });
+	}
 
 	if (decidingItem !== undefined) {
 		const deciding = results[decidingItem] as { ok: false; error: unknown };

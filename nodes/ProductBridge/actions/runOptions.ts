@@ -9,6 +9,9 @@ import { describeValue } from '../helpers/describeValue';
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// Long enough for a burst of one-item executions on one key to drain: 60 webhooks against an API
+// that allows 3 requests a second need 20 s; a bulk run ahead of them in the queue needs more.
+const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 /** The UI's bounds, enforced again at run time: an expression can put anything in an option. */
 const LIMITS = {
@@ -20,12 +23,19 @@ const LIMITS = {
 		max: 600_000,
 		fallback: DEFAULT_REQUEST_TIMEOUT_MS,
 	},
+	maxRateLimitWait: {
+		label: 'Max Wait for Rate Limits (S)',
+		min: 0,
+		max: 3600,
+		fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+	},
 } as const;
 
 export interface RunOptions {
 	concurrency: number;
 	maxRetries: number;
 	requestTimeout: number;
+	maxRateLimitWait: number;
 }
 
 /** In alphabetical order, as n8n's lint asks of a collection with five options or more. */
@@ -61,7 +71,19 @@ export const runOptionsDescription: INodeProperties = {
 			typeOptions: { minValue: LIMITS.maxRetries.min, maxValue: LIMITS.maxRetries.max },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How often to retry a request that met a rate limit (429), a timeout (408), a server or gateway error (500, 502, 503, 504 and the like) or a network failure. 400, 401, 404 and 422 are never retried.',
+				"How often to retry a request that met a timeout (408), a server or gateway error (500, 502, 504 and the like, or a 503 that does not say when to come back) or a network failure. Rate limits do not count here: see 'Max Wait for Rate Limits'. 400, 401, 404 and 422 are never retried.",
+		},
+		{
+			displayName: 'Max Wait for Rate Limits (S)',
+			name: 'maxRateLimitWait',
+			type: 'number',
+			typeOptions: {
+				minValue: LIMITS.maxRateLimitWait.min,
+				maxValue: LIMITS.maxRateLimitWait.max,
+			},
+			default: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
+			description:
+				'How long one item may wait in all, in seconds, when ProductBridge says "not yet" (429, or 503 with Retry-After). Every execution in this n8n process with the same API key waits its turn in arrival order. When ProductBridge asks for a longer wait than is left, the item fails at once.',
 		},
 		{
 			displayName: 'Request Timeout (Ms)',
@@ -105,5 +127,6 @@ export function readRunOptions(context: IExecuteFunctions): RunOptions {
 		concurrency: read('concurrency'),
 		maxRetries: read('maxRetries'),
 		requestTimeout: read('requestTimeout'),
+		maxRateLimitWait: read('maxRateLimitWait'),
 	};
 }

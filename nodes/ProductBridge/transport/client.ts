@@ -6,11 +6,11 @@ import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answer
 import { readBaseUrl } from './baseUrl';
 import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
-import { decideRetry } from './retryPolicy';
+import { decideLater, decideRetry, isComeBackLater } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
 import type { Turn, TurnReport } from './flow';
-import { FlowController, pause } from './flow';
+import { FlowController, flowIdentity, pause, sharedFlow } from './flow';
 import { CREDENTIAL_TYPE, sendAttempt } from './request';
 import { ReachBreaker } from './breaker';
 import { FirstContactGate } from './firstContact';
@@ -24,7 +24,12 @@ export interface TransportSettings {
 	maxRetries: number;
 	/** A deadline for each attempt, from sending to the last byte of the answer. */
 	requestTimeout: number;
+	/** How long, in seconds, one item may wait in all for rate limits (429, 503 with Retry-After). */
+	maxRateLimitWait: number;
 }
+
+/** The longest pause one answer may impose on everyone sharing the key: the longest Max Wait. */
+const LONGEST_SHARED_PAUSE_MS = 3600_000;
 
 /** `/users/delete`: gone now, or not linked. `afterLostAnswer`: an earlier try may have removed them. */
 export type DeleteResult = { deleted: true } | { deleted: false; afterLostAnswer: boolean };
@@ -79,6 +84,9 @@ const CONGESTION_CODES: ReadonlySet<string> = new Set([
 export class ProductBridgeClient {
 	private readonly flow: FlowController;
 
+	/** What this run met, for the execution hint: 429s, the longest wait for a turn, a server's pause. */
+	private readonly traffic = { rateLimited: 0, longestWaitMs: 0, heldByServer: false };
+
 	private readonly calls = new Map<string, Promise<Settled>>();
 
 	private stopped: ProductBridgeFailure | undefined;
@@ -113,16 +121,28 @@ export class ProductBridgeClient {
 		this.context = context;
 		this.credentials = credentials;
 		this.settings = settings;
-		this.flow = new FlowController(settings.concurrency);
 		this.redactor = new Redactor(credentials.apiKey);
 		const baseUrl = readBaseUrl(credentials.baseUrl);
 		if (baseUrl.ok) {
 			this.apiRoot = baseUrl.apiRoot;
 			this.host = baseUrl.host;
+			// Every run in this process with the same API and key shares one flow; only the logger
+			// is kept, never this run's context.
+			const logger = context.logger;
+			const host = baseUrl.host;
+			this.flow = sharedFlow(
+				flowIdentity(baseUrl.apiRoot, credentials.apiKey),
+				settings.concurrency,
+				(perSecond) =>
+					logger?.info(
+						`ProductBridge: requests to ${host} are now paced at ${perSecond.toFixed(1)} per second after a rate limit (429)`,
+					),
+			);
 		} else {
 			this.apiRoot = '';
 			this.host = '';
 			this.stopped = failures.invalidBaseUrl(this.redact(baseUrl.problem));
+			this.flow = new FlowController(1);
 		}
 		if (!hasApiKey(credentials)) this.stopped ??= failures.noKey();
 		this.credentialScope = credentialScope(this.apiRoot, credentials);
@@ -143,6 +163,30 @@ export class ProductBridgeClient {
 
 	redact(text: string): string {
 		return this.redactor.redact(text);
+	}
+
+	/**
+	 * What the run's traffic looked like when it was rate-limited, paused or paced, for an
+	 * execution hint; undefined when nothing held it back. Holds no key and nothing from a body.
+	 */
+	trafficReport(): string | undefined {
+		const { rateLimited, longestWaitMs, heldByServer } = this.traffic;
+		const pace = this.flow.requestsPerSecond;
+		if (rateLimited === 0 && !heldByServer && (pace === undefined || longestWaitMs < 1000)) {
+			return undefined;
+		}
+		const parts = [
+			rateLimited > 0
+				? `ProductBridge rate-limited ${rateLimited} request${rateLimited === 1 ? '' : 's'} (429) in this run`
+				: 'ProductBridge asked this API key to slow down',
+			`the longest wait of an item for its turn was ${(longestWaitMs / 1000).toFixed(1)} s`,
+		];
+		if (pace !== undefined) {
+			parts.push(
+				`requests with this API key are paced at ${pace.toFixed(1)} per second in this n8n process`,
+			);
+		}
+		return `${parts.join('; ')}.`;
 	}
 
 	async deleteUser(canonicalUserId: string): Promise<DeleteResult> {
@@ -192,25 +236,38 @@ export class ProductBridgeClient {
 	}
 
 	private async tryUntilSettled(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
+		const startedAt = Date.now();
+		const budgetMs = this.settings.maxRateLimitWait * 1000;
+		const leftMs = () => budgetMs - (Date.now() - startedAt);
 		let mayHaveActed = false;
 		let sentAny = false;
 		let heard = false;
+		// Real failures count against Max Retries; "not yet" answers spend the time budget instead.
+		let failed = 0;
+		let later = 0;
 		const unknownOutcome = () => endpoint.acts && mayHaveActed;
 		const ended = () => this.ended() || this.isCancelled();
 		for (let attempt = 1; ; attempt++) {
 			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
-			await this.flow.waitWhilePaused(ended);
+			const waitStartedAt = Date.now();
+			await this.flow.waitWhilePaused(() => ended() || this.pausedTooLong(leftMs()));
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
+			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
+			if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), unknownOutcome());
 
-			const result = await this.exchange(endpoint, payload);
-			if (result === undefined && !this.ended()) throw failures.cancelled(unknownOutcome());
-			if (result === undefined) throw this.stoppedFor(unknownOutcome(), sentAny);
+			const result = await this.exchange(endpoint, payload, leftMs, waitStartedAt);
+			if (result === undefined) {
+				if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
+				if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
+				throw this.heldTooLong(leftMs(), unknownOutcome());
+			}
 			sentAny = true;
 			if ('networkCode' in result && result.keptInProcess !== undefined) {
 				throw this.stop(failures.keptInProcess(this.host, result.keptInProcess));
 			}
 			if ('networkCode' in result) {
-				const decision = decideRetry(result, attempt, this.settings.maxRetries);
+				failed++;
+				const decision = decideRetry(result, failed, this.settings.maxRetries);
 				mayHaveActed ||= decision.mayHaveActed;
 				if (!decision.retry) {
 					this.endedUnheard(heard);
@@ -220,6 +277,7 @@ export class ProductBridgeClient {
 						attempt,
 						decideRetry(result, 1, 1).retry,
 						unknownOutcome(),
+						this.oneAtATime(),
 					);
 				}
 				await pause(decision.delayMs, ended);
@@ -237,21 +295,85 @@ export class ProductBridgeClient {
 
 			const fromProductBridge = reading.serverMessage !== undefined;
 			const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
-			const decision = decideRetry(problem, attempt, this.settings.maxRetries);
-			mayHaveActed ||= decision.mayHaveActed;
-			// A 429 on an item's last attempt still tells every other item to slow down.
-			if (reading.status === 429) {
-				const resumesIn = decision.retry ? decision.delayMs : 0;
-				this.flow.rateLimited(result.sentAt, resumesIn);
+			mayHaveActed ||= decideRetry(problem, 1, 1).mayHaveActed;
+			if (isComeBackLater(reading.status, reading.retryAfter)) {
+				this.comeBackLater(reading.status, reading.retryAfter, ++later, leftMs, result.sentAt, {
+					budgetMs,
+					outcomeUnknown: unknownOutcome(),
+				});
+				continue;
 			}
+			failed++;
+			const decision = decideRetry(problem, failed, this.settings.maxRetries);
 			if (!decision.retry) {
 				this.endedUnheard(heard);
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
-				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
+				throw failures.gaveUpOnStatus(
+					reading.status,
+					attempt,
+					serverSays,
+					unknownOutcome(),
+					this.oneAtATime(),
+				);
 			}
 			if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
 			else await pause(decision.delayMs, ended);
 		}
+	}
+
+	/**
+	 * A 429, or a 503 with Retry-After: hold everyone sharing the key for what the server asks,
+	 * or fail this item now when its budget cannot cover that (throws).
+	 */
+	private comeBackLater(
+		status: number,
+		retryAfter: unknown,
+		later: number,
+		leftMs: () => number,
+		sentAt: number,
+		item: { budgetMs: number; outcomeUnknown: boolean },
+	): void {
+		const next = decideLater(retryAfter, later, leftMs());
+		// A 429 on an item's last chance still tells every other item to slow down.
+		if (status === 429) {
+			this.traffic.rateLimited++;
+			this.flow.rateLimited(sentAt, next.wait ? next.delayMs : 0);
+		}
+		this.traffic.heldByServer = true;
+		// Without a Retry-After, the backoff this item could not afford is no reason to hold everyone.
+		const pauseMs = next.wait ? next.delayMs : (next.askedMs ?? 0);
+		this.flow.pauseEveryone(Math.min(LONGEST_SHARED_PAUSE_MS, pauseMs));
+		if (!next.wait) {
+			throw failures.waitTooLong(
+				{ ...next, budgetMs: item.budgetMs, alreadyPaused: false },
+				this.oneAtATime(),
+				item.outcomeUnknown,
+			);
+		}
+	}
+
+	/** The shared pause lasts longer than this item may still wait. */
+	private pausedTooLong(leftMs: number): boolean {
+		return this.flow.heldFor() > Math.max(0, leftMs);
+	}
+
+	private heldTooLong(leftMs: number, outcomeUnknown: boolean): ProductBridgeFailure {
+		this.traffic.heldByServer = true;
+		return failures.waitTooLong(
+			{
+				askedMs: this.flow.heldFor(),
+				leftMs: Math.max(0, leftMs),
+				budgetMs: this.settings.maxRateLimitWait * 1000,
+				alreadyPaused: true,
+			},
+			this.oneAtATime(),
+			outcomeUnknown,
+		);
+	}
+
+	/** Whether this run sends one request at a time, so that fewer in flight cannot help. */
+	private oneAtATime(): boolean {
+		return this.settings.concurrency <= 1;
 	}
 
 	private failureFor(
@@ -333,9 +455,18 @@ export class ProductBridgeClient {
 	 * One request within the window: the answer read, or the network failure; undefined when the
 	 * run stopped or was cancelled while this request waited for its turn.
 	 */
-	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
+	private async exchange(
+		endpoint: Endpoint,
+		payload: IDataObject,
+		leftMs: () => number,
+		waitStartedAt: number,
+	): Promise<Exchange | undefined> {
 		// A stopped run must not wait out its booked starts: it sends nothing more.
-		const turn = await this.flow.takeTurn(() => this.ended() || this.isCancelled());
+		const turn = await this.flow.takeTurn(
+			() => this.ended() || this.isCancelled() || this.pausedTooLong(leftMs()),
+			this.context.getExecutionCancelSignal(),
+		);
+		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;
 		let report: TurnReport = { signal: 'neutral', accepted: false };
 		let succeeded = false;

@@ -70,8 +70,20 @@ export class ProductBridgeFailure extends Error {
 const CREDENTIAL_HINT =
 	"Open the node's 'ProductBridge API' credential and paste your organization's active public API key (ProductBridge → Settings → API).";
 
-const RETRY_HINT =
-	"Lower 'Concurrency' or raise 'Max Retries' in the node's Options; to send failed items to an error branch, set the node's Settings → On Error to 'Continue (using error output)'.";
+const ERROR_BRANCH_HINT =
+	"To send failed items to an error branch, set the node's Settings → On Error to 'Continue (using error output)'.";
+
+/** Advice for a failure that outlasted the retries; fewer requests in flight only helps if there were several. */
+function retryHint(oneAtATime: boolean): string {
+	const fewer = oneAtATime ? '' : "Lower 'Concurrency' or ";
+	const raise = oneAtATime ? "Raise 'Max Retries'" : "raise 'Max Retries'";
+	return `${fewer}${raise} in the node's Options. ${ERROR_BRANCH_HINT}`;
+}
+
+function seconds(ms: number): string {
+	const value = ms / 1000;
+	return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} s`;
+}
 
 const BASE_URL_HINT =
 	"Check the credential's Base URL: ProductBridge's is https://api.productbridge.io (the node adds /api/external/v1).";
@@ -178,11 +190,48 @@ export const failures = {
 			outcomeUnknown,
 		),
 
+	/**
+	 * A 429 or 503 asked for a wait the item's time budget cannot cover. `alreadyPaused`: the ask
+	 * came from an earlier answer (another item or run on the same key), not this item's own.
+	 */
+	waitTooLong: (
+		wait: {
+			askedMs: number | undefined;
+			leftMs: number;
+			budgetMs: number;
+			alreadyPaused: boolean;
+		},
+		oneAtATime: boolean,
+		outcomeUnknown: boolean,
+	) =>
+		withUnknownOutcome(
+			{
+				message:
+					wait.askedMs === undefined
+						? `ProductBridge kept rate-limiting the requests for longer than 'Max Wait for Rate Limits' allows (${seconds(wait.budgetMs)})`
+						: `ProductBridge asked to wait ${seconds(wait.askedMs)} before the next request, longer than this item could still wait (${seconds(wait.leftMs)} of 'Max Wait for Rate Limits')`,
+				description: [
+					wait.alreadyPaused
+						? 'The rate limit (429 or 503 with Retry-After) was met by an earlier request with the same API key in this n8n process; nothing more was sent for this item.'
+						: 'The rate limit (429 or 503 with Retry-After) said when to come back.',
+					`Raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(wait.budgetMs)}) to wait that long, or run the item again later.`,
+					oneAtATime
+						? 'Other executions or workflows using the same API key share its rate limit: run fewer of them at once.'
+						: "Lowering 'Concurrency' or running fewer executions with the same API key at once also leaves more room.",
+					ERROR_BRANCH_HINT,
+				].join(' '),
+				httpCode: '429',
+			},
+			'gaveUp',
+			outcomeUnknown,
+		),
+
 	gaveUpOnStatus: (
 		status: number,
 		attempts: number,
 		serverSays: string | undefined,
 		outcomeUnknown: boolean,
+		oneAtATime: boolean,
 	) =>
 		withUnknownOutcome(
 			{
@@ -190,7 +239,7 @@ export const failures = {
 					status === 429
 						? `ProductBridge kept rate-limiting the requests${afterAttempts(attempts)}`
 						: `ProductBridge failed with a server error (HTTP ${status})${afterAttempts(attempts)}`,
-				description: `${serverSays ?? (status === 429 ? 'Too many requests' : 'A ProductBridge-side fault or outage, or a gateway in front of it')}. ${RETRY_HINT}`,
+				description: `${serverSays ?? (status === 429 ? 'Too many requests' : 'A ProductBridge-side fault or outage, or a gateway in front of it')}. ${retryHint(oneAtATime)}`,
 				httpCode: String(status),
 			},
 			'gaveUp',
@@ -203,12 +252,13 @@ export const failures = {
 		attempts: number,
 		retryable: boolean,
 		outcomeUnknown: boolean,
+		oneAtATime: boolean,
 	) =>
 		withUnknownOutcome(
 			{
 				message: `Could not reach ProductBridge at ${host}${afterAttempts(attempts)}`,
 				// No httpCode: n8n would replace the message with its own text for a network code.
-				description: `${network.code}: ${network.message}. Check the credential's Base URL and the network.${retryable ? ` ${RETRY_HINT}` : ''}`,
+				description: `${network.code}: ${network.message}. Check the credential's Base URL and the network.${retryable ? ` ${retryHint(oneAtATime)}` : ''}`,
 			},
 			'gaveUp',
 			outcomeUnknown,

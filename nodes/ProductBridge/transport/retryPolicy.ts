@@ -96,6 +96,12 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * undefined when absent or unreadable ("+5", "-1" and "soon" are not delays).
  */
 export function retryAfterDelay(header: unknown, now = Date.now()): number | undefined {
+	const asked = retryAfterAsked(header, now);
+	return asked === undefined ? undefined : Math.min(RETRY_AFTER_CAP_MS, asked);
+}
+
+/** `Retry-After` as the server wrote it, in milliseconds and uncapped; undefined when unreadable. */
+export function retryAfterAsked(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (typeof value !== 'string') return undefined;
 	const trimmed = value.trim();
@@ -104,7 +110,41 @@ export function retryAfterDelay(header: unknown, now = Date.now()): number | und
 	else if (/[a-z]/i.test(trimmed)) delay = Date.parse(trimmed) - now;
 	else return undefined;
 	if (Number.isNaN(delay)) return undefined;
-	return Math.min(RETRY_AFTER_CAP_MS, Math.max(0, delay));
+	return Math.max(0, delay);
+}
+
+/**
+ * "Not yet" rather than "failed": a 429, or a 503 that says when to come back. Waiting for it
+ * spends the item's time budget (Max Wait for Rate Limits), not its retries.
+ */
+export function isComeBackLater(status: number, retryAfter: unknown): boolean {
+	return status === 429 || (status === 503 && retryAfterAsked(retryAfter) !== undefined);
+}
+
+export type LaterDecision =
+	| { wait: true; delayMs: number }
+	/** The server asks for longer than the budget has left: give up now rather than wait in vain. */
+	/** `askedMs`: what Retry-After asked, when it asked anything readable. */
+	| { wait: false; askedMs: number | undefined; leftMs: number };
+
+/**
+ * How long to wait after the `later`-th "not yet" answer to one call, given `leftMs` of its time
+ * budget: what Retry-After asks, or the backoff when it asks nothing. Pure, but for `random`.
+ */
+export function decideLater(
+	retryAfter: unknown,
+	later: number,
+	leftMs: number,
+	random: () => number = Math.random,
+	now: number = Date.now(),
+): LaterDecision {
+	const asked = retryAfterAsked(retryAfter, now);
+	// Never less than the backoff: "Retry-After: 0" answered again and again is no reason to hammer.
+	const delayMs = Math.max(backoffDelay(later, random), asked ?? 0);
+	if (delayMs <= leftMs) return { wait: true, delayMs };
+	// A Retry-After shorter than the backoff ("0") is not what made the wait too long.
+	const askedMs = asked !== undefined && asked >= delayMs ? asked : undefined;
+	return { wait: false, askedMs, leftMs: Math.max(0, leftMs) };
 }
 
 export interface NetworkFailure {

@@ -43,7 +43,7 @@ export const ROWS: readonly Scenario[] = [
 		expected: {
 			main: inOrder({
 				error: 'ProductBridge failed with a server error (HTTP 503) (after 2 attempts)',
-				message: startsWith("service unavailable. Lower 'Concurrency' or raise 'Max Retries'"),
+				message: startsWith("service unavailable. Raise 'Max Retries' in the node's Options."),
 			}),
 		},
 		effects: { requests: { 'users/delete': 2 }, removed: [] },

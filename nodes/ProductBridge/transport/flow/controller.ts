@@ -30,8 +30,38 @@ export class FlowController {
 
 	private readonly pacer = new StartPacer();
 
-	constructor(concurrency: number) {
+	/** Callers inside a wait that the window does not see (a pause, a booked start). */
+	private waiters = 0;
+
+	private lastActivity: number;
+
+	private readonly onPaceChange: (requestsPerSecond: number) => void;
+
+	constructor(concurrency: number, onPaceChange: (requestsPerSecond: number) => void = () => {}) {
 		this.window = new RequestWindow(concurrency);
+		this.onPaceChange = onPaceChange;
+		this.lastActivity = this.pacer.now();
+	}
+
+	/** Another run shares this controller and may allow more requests in flight. */
+	allow(concurrency: number): void {
+		this.window.raiseCap(concurrency);
+	}
+
+	/** When the controller was last used, on its clock; Infinity while requests are in flight or waiting. */
+	lastActive(): number {
+		if (this.window.busy || this.waiters > 0) return Number.POSITIVE_INFINITY;
+		return this.lastActivity;
+	}
+
+	/** The pace learned from 429s, in requests per second; undefined while not rate-limited. */
+	get requestsPerSecond(): number | undefined {
+		return this.pacer.requestsPerSecond;
+	}
+
+	/** How many more milliseconds every request is held by a server's pause. */
+	heldFor(): number {
+		return this.pauses.heldFor();
 	}
 
 	/** The flow's clock, for times passed back to `rateLimited`. */
@@ -41,7 +71,13 @@ export class FlowController {
 
 	/** Waits while every request is held by a server's pause, or until `stop()` says so. */
 	async waitWhilePaused(stop: () => boolean): Promise<void> {
-		await this.pauses.wait(stop);
+		this.waiters++;
+		try {
+			await this.pauses.wait(stop);
+		} finally {
+			this.waiters--;
+			this.lastActivity = this.pacer.now();
+		}
 	}
 
 	/** Holds every request for `ms`. */
@@ -51,22 +87,26 @@ export class FlowController {
 
 	/** A 429 to a request that left at `sentAt`; requests resume in `resumesInMs`. */
 	rateLimited(sentAt: number, resumesInMs: number): void {
+		const before = this.pacer.requestsPerSecond;
 		this.pacer.rateLimited(sentAt, this.pacer.now() + resumesInMs);
+		const after = this.pacer.requestsPerSecond;
+		if (after !== undefined && after !== before) this.onPaceChange(after);
 	}
 
 	/**
 	 * A slot in the window and this request's booked start; undefined when `stop()` said so while it
-	 * waited (the slot is given back then).
+	 * waited (the slot is given back then) or `cancel` (the execution's signal) aborted.
 	 */
-	async takeTurn(stop: () => boolean): Promise<Turn | undefined> {
-		const slot = await this.window.acquire();
+	async takeTurn(stop: () => boolean, cancel?: AbortSignal): Promise<Turn | undefined> {
+		const slot = await this.window.acquire(cancel);
+		if (slot === undefined) return undefined;
 		let turn: Turn | undefined;
 		try {
 			// A pause may have begun while this request waited for a slot: it is the last gate.
 			await this.waitForStart(stop);
 			if (!stop()) turn = this.turnFor(slot);
 		} finally {
-			if (turn === undefined) this.window.release(slot, 'neutral');
+			if (turn === undefined) this.release(slot, 'neutral');
 		}
 		return turn;
 	}
@@ -78,9 +118,14 @@ export class FlowController {
 			end: (report: TurnReport) => {
 				if (report.accepted) this.pacer.accept();
 				if (report.signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
-				this.window.release(slot, report.signal);
+				this.release(slot, report.signal);
 			},
 		};
+	}
+
+	private release(slot: Slot, signal: Signal): void {
+		this.lastActivity = this.pacer.now();
+		this.window.release(slot, signal);
 	}
 
 	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */

@@ -13,6 +13,11 @@ export class PauseGate {
 		return this.resumeAt > Date.now();
 	}
 
+	/** How many more milliseconds requests are held; 0 when they are not. */
+	heldFor(): number {
+		return Math.max(0, this.resumeAt - Date.now());
+	}
+
 	async wait(stop: () => boolean): Promise<void> {
 		for (let delay = this.resumeAt - Date.now(); delay > 0 && !stop(); ) {
 			await pause(delay, stop);
@@ -27,6 +32,16 @@ export type Signal = 'answered' | 'congested' | 'neutral';
 export interface Slot {
 	/** The window's epoch when the request went out: congestion it reports is counted once. */
 	readonly epoch: number;
+}
+
+interface Waiter {
+	serve: (slot: Slot | undefined) => void;
+	cancel: AbortSignal | undefined;
+}
+
+interface Cancellation {
+	waiters: Set<Waiter>;
+	onAbort: () => void;
 }
 
 /**
@@ -47,32 +62,95 @@ export class RequestWindow {
 
 	private answeredOnce = false;
 
-	private readonly waiting: Array<() => void> = [];
+	/** Requests waiting for a slot, served in arrival order whoever sent them. */
+	private readonly waiting: Waiter[] = [];
 
-	private readonly cap: number;
+	/**
+	 * One abort listener per execution, however many of its requests wait: a listener each would
+	 * trip Node's warning about more than ten on one signal.
+	 */
+	private readonly cancellations = new Map<AbortSignal, Cancellation>();
+
+	private cap: number;
 
 	constructor(cap: number) {
 		this.cap = Math.max(1, cap);
 	}
 
-	async acquire(): Promise<Slot> {
-		while (this.inFlight >= this.allowed()) {
-			await new Promise<void>((resolve) => this.waiting.push(resolve));
-		}
-		this.inFlight++;
-		return { epoch: this.epoch };
+	/** A run sharing this window may allow more in flight than the runs before it. */
+	raiseCap(cap: number): void {
+		this.cap = Math.max(this.cap, cap);
+	}
+
+	/**
+	 * A slot, in arrival order; undefined when `cancel` aborts first (that caller leaves the queue,
+	 * everyone else keeps their place).
+	 */
+	async acquire(): Promise<Slot>;
+	async acquire(cancel: AbortSignal | undefined): Promise<Slot | undefined>;
+	async acquire(cancel?: AbortSignal): Promise<Slot | undefined> {
+		if (cancel?.aborted) return undefined;
+		// Nobody overtakes: a request that finds others waiting queues behind them.
+		if (this.waiting.length === 0 && this.inFlight < this.allowed()) return this.handOut();
+		return await new Promise<Slot | undefined>((resolve) => {
+			const waiter: Waiter = { serve: resolve, cancel };
+			this.waiting.push(waiter);
+			if (cancel) this.watch(cancel, waiter);
+		});
 	}
 
 	release(slot: Slot, signal: Signal): void {
 		this.inFlight--;
 		if (signal === 'answered') this.grow();
 		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
-		this.wakeUp();
+		while (this.waiting.length > 0 && this.inFlight < this.allowed()) {
+			const waiter = this.waiting.shift() as Waiter;
+			this.unwatch(waiter);
+			waiter.serve(this.handOut());
+		}
+	}
+
+	private watch(signal: AbortSignal, waiter: Waiter): void {
+		let cancellation = this.cancellations.get(signal);
+		if (cancellation === undefined) {
+			const waiters = new Set<Waiter>();
+			const onAbort = () => {
+				this.cancellations.delete(signal);
+				for (const leaving of waiters) {
+					this.waiting.splice(this.waiting.indexOf(leaving), 1);
+					leaving.serve(undefined);
+				}
+			};
+			cancellation = { waiters, onAbort };
+			this.cancellations.set(signal, cancellation);
+			signal.addEventListener('abort', onAbort, { once: true });
+		}
+		cancellation.waiters.add(waiter);
+	}
+
+	private unwatch(waiter: Waiter): void {
+		if (waiter.cancel === undefined) return;
+		const cancellation = this.cancellations.get(waiter.cancel);
+		if (cancellation === undefined) return;
+		cancellation.waiters.delete(waiter);
+		if (cancellation.waiters.size > 0) return;
+		waiter.cancel.removeEventListener('abort', cancellation.onAbort);
+		this.cancellations.delete(waiter.cancel);
 	}
 
 	/** The current limit, for tests and measurements. */
 	get size(): number {
 		return this.allowed();
+	}
+
+	/** Requests in flight or waiting for a slot. */
+	get busy(): boolean {
+		return this.inFlight > 0 || this.waiting.length > 0;
+	}
+
+	private handOut(): Slot {
+		this.inFlight++;
+		return { epoch: this.epoch };
 	}
 
 	private allowed(): number {
@@ -88,10 +166,5 @@ export class RequestWindow {
 		this.limit = Math.max(1, this.limit / 2);
 		this.slowStart = false;
 		this.epoch++;
-	}
-
-	private wakeUp(): void {
-		// Everyone waiting re-checks; those that still do not fit wait again.
-		for (const resolve of this.waiting.splice(0)) resolve();
 	}
 }
