@@ -19,6 +19,7 @@ import { ROWS as mixedBatch } from './rows/mixed-batch.ts';
 import { ROWS as get } from './rows/get.ts';
 import { ROWS as deleteByEmail } from './rows/delete-by-email.ts';
 import { ROWS as dryRun } from './rows/dry-run.ts';
+import { ROWS as trustAnswers } from './rows/trust-answers.ts';
 import type { Scenario } from './types.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -36,4 +37,5 @@ export const SCENARIOS: readonly Scenario[] = [
 	...get,
 	...deleteByEmail,
 	...dryRun,
+	...trustAnswers,
 ];

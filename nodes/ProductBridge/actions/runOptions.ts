@@ -77,13 +77,19 @@ export function readRunOptions(context: IExecuteFunctions): RunOptions {
 	const chosen = context.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	const read = (name: keyof typeof LIMITS): number => {
 		const { label, min, max, fallback } = LIMITS[name];
-		const value = chosen[name] ?? fallback;
+		// An option that is set but evaluates to nothing is a mistake to report, not a default.
+		const value = Object.prototype.hasOwnProperty.call(chosen, name) ? chosen[name] : fallback;
 		// An expression may hand over "8" for 8; nothing looser than whole digits is taken.
 		const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 		if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
 			return number;
 		}
-		const shown = typeof value === 'string' ? `'${value.slice(0, 40)}'` : String(value);
+		const shown =
+			typeof value === 'string'
+				? `'${value.slice(0, 40)}'`
+				: value === undefined || value === null
+					? 'empty'
+					: String(value);
 		throw new NodeOperationError(
 			context.getNode(),
 			`Options → ${label} must be a whole number from ${min} to ${max}, not ${shown}`,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { RawAnswer, Reading, SuccessShape } from './answers';
-import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answers';
+import { deletedBody, mayHaveActedOn, readAnswer, speaksProductBridge, userBody } from './answers';
 import { readBaseUrl } from './baseUrl';
 import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
@@ -227,7 +227,11 @@ export class ProductBridgeClient {
 		mayHaveActed: boolean,
 	): ProductBridgeFailure {
 		const outcomeUnknown = endpoint.acts && mayHaveActed;
-		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey());
+		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey(reading.status));
+		if (reading.kind === 'notFoundElse') {
+			const serverSays = this.redactor.summarize(reading.serverMessage);
+			return this.stop(failures.notFoundElse(serverSays, outcomeUnknown));
+		}
 		if (reading.kind === 'invalidRequest') {
 			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
 		}
@@ -235,23 +239,16 @@ export class ProductBridgeClient {
 			const serverSays = this.redactor.summarize(reading.serverMessage);
 			return failures.refused(reading.status, serverSays, outcomeUnknown);
 		}
-		// Whatever answered 200 in an unknown shape may have acted on it: say so rather than guess.
-		const answeredUnknown200 = endpoint.acts && reading.status === 200;
+		// Whatever answered 2xx in an unknown shape may have acted on it: say so rather than guess.
+		const answeredUnknown2xx = endpoint.acts && mayHaveActedOn(reading);
 		return this.stop(
 			failures.notProductBridge(
 				this.host,
 				reading.status,
-				this.describeForeign(reading),
-				outcomeUnknown || answeredUnknown200,
+				this.redactor.describeAnswer(reading),
+				outcomeUnknown || answeredUnknown2xx,
 			),
 		);
-	}
-
-	private describeForeign(reading: Extract<Reading, { kind: 'foreign' }>): string {
-		if (reading.location) return `a redirect to ${this.redactor.summarize(reading.location, 120)}`;
-		const type = reading.contentType ? `${this.redactor.summarize(reading.contentType, 60)}, ` : '';
-		if (reading.text.trim() === '') return `${type}an empty body`;
-		return `${type}"${this.redactor.summarize(reading.text, 120)}"`;
 	}
 
 	/** The run's stop as this call's failure, keeping what the call itself knows about its outcome. */
