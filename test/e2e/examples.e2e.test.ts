@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
+import { ISO_TIME } from '../support/outputs.ts';
 import { startFakeOpenAi } from '../../tools/fake-openai.ts';
 import type { FakeOpenAi } from '../../tools/fake-openai.ts';
 import type { CallRecord, StandIn } from '../../tools/standin/server.ts';
@@ -207,6 +208,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 			deleted: false,
 			confirmed_on_retry: false,
 			note: null,
+			at: expect.stringMatching(new RegExp(ISO_TIME)),
 		});
 		expect(
 			success
@@ -249,6 +251,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 				deleted: true,
 				confirmed_on_retry: false,
 				note: null,
+				at: expect.stringMatching(new RegExp(ISO_TIME)),
 			})),
 		);
 		const needsHuman = jsonOf(outputItems(result.runData, 'Needs a human'));

@@ -69,6 +69,8 @@ interface DeleteOutput extends IDataObject {
 	/** The first try's answer was lost, and the retry found the looked-up user already gone. */
 	confirmed_on_retry: boolean;
 	note: string | null;
+	/** ISO 8601: when the outcome was settled (the deciding answer, or the decision not to send). */
+	at: string;
 }
 
 export async function execute(
@@ -154,7 +156,7 @@ function count(users: number): string {
 function output(
 	shown: IDataObject,
 	status: Status,
-	extra: Partial<DeleteOutput> = {},
+	extra: Partial<Omit<DeleteOutput, 'at'>> = {},
 ): DeleteOutput {
 	return {
 		user_id: (shown.user_id as string | null) ?? null,
@@ -165,6 +167,8 @@ function output(
 		confirmed_on_retry: false,
 		note: null,
 		...extra,
+		// Built as soon as the deciding answer is read, so now is when the outcome was settled.
+		at: new Date().toISOString(),
 	};
 }
 
