@@ -2,13 +2,17 @@
  * Issue 19: only ProductBridge's own words are outcomes, and nothing shown of any other answer
  * lets the key be recovered, whatever encoding carried it back.
  */
+import { Readable } from 'node:stream';
+
 import {
 	deletedBody,
 	MAX_JSON_DEPTH,
+	mayHaveActedOn,
 	nestsDeeperThan,
 	readAnswer,
 	userBody,
 } from '../../nodes/ProductBridge/transport/answers.ts';
+import { MAX_ANSWER_BYTES, readBounded } from '../../nodes/ProductBridge/transport/boundedRead.ts';
 import { Redactor } from '../../nodes/ProductBridge/transport/redaction.ts';
 
 const KEY = 'pb_unitTest_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
@@ -132,7 +136,7 @@ describe("only ProductBridge's own words are outcomes", () => {
 
 		expect(readAnswer(answer(200, deep), userBody)).toMatchObject({
 			kind: 'foreign',
-			nestedTooDeep: true,
+			unreadable: 'nesting',
 		});
 	});
 
@@ -144,5 +148,69 @@ describe("only ProductBridge's own words are outcomes", () => {
 		expect(nestsDeeperThan(`["${'['.repeat(500)}\\"${'{'.repeat(500)}"]`, MAX_JSON_DEPTH)).toBe(
 			false,
 		);
+	});
+});
+
+describe('answers are read only up to a bound', () => {
+	const chunk = Buffer.alloc(64 * 1024, 'a');
+
+	/** A body that does not end before 64 MB (bounded, so that a failing test ends too). */
+	function endless() {
+		let pulled = 0;
+		const stream = Readable.from(
+			(function* () {
+				while (pulled < 1024) {
+					pulled++;
+					yield chunk;
+				}
+			})(),
+		);
+		return { stream, pulled: () => pulled };
+	}
+
+	it('stops reading an endless body past the limit, and destroys it', async () => {
+		const body = endless();
+		const read = await readBounded(body.stream, MAX_ANSWER_BYTES, new AbortController().signal);
+
+		expect(read.tooLarge).toBe(true);
+		expect(read.text.length).toBe(MAX_ANSWER_BYTES);
+		expect(body.stream.destroyed).toBe(true);
+		expect(body.pulled()).toBeLessThan(MAX_ANSWER_BYTES / chunk.length + 20);
+	});
+
+	it('reads a body within the limit whole', async () => {
+		const read = await readBounded(
+			Readable.from([Buffer.from('{"succ'), Buffer.from('ess":true}')]),
+			MAX_ANSWER_BYTES,
+			new AbortController().signal,
+		);
+
+		expect(read).toEqual({ text: '{"success":true}', tooLarge: false });
+	});
+
+	it('ends the read when the attempt is ended', async () => {
+		const body = endless();
+		const ended = new AbortController();
+		ended.abort();
+		const read = readBounded(body.stream, Number.MAX_SAFE_INTEGER, ended.signal);
+
+		await expect(read).rejects.toThrow();
+		expect(body.stream.destroyed).toBe(true);
+	});
+
+	it('cuts a body that a helper handed over whole', async () => {
+		const read = await readBounded('x'.repeat(2000), 1000, new AbortController().signal);
+
+		expect(read).toEqual({ text: 'x'.repeat(1000), tooLarge: true });
+	});
+
+	it('an answer too large to read is no outcome, and a delete behind it may have acted', () => {
+		const reading = readAnswer(
+			{ status: 502, contentType: 'text/html', text: '<html>', tooLarge: true },
+			deletedBody,
+		);
+
+		expect(reading).toMatchObject({ kind: 'foreign', unreadable: 'size' });
+		expect(mayHaveActedOn(reading as Extract<typeof reading, { kind: 'foreign' }>)).toBe(true);
 	});
 });

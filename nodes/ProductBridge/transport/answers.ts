@@ -38,6 +38,8 @@ export interface RawAnswer {
 	text: string;
 	retryAfter?: unknown;
 	location?: string;
+	/** The body went past MAX_ANSWER_BYTES: `text` is its start only. */
+	tooLarge?: boolean;
 }
 
 export type Reading =
@@ -60,8 +62,8 @@ export type Reading =
 			contentType: string;
 			text: string;
 			location?: string;
-			/** Set when the JSON nests deeper than any ProductBridge answer (MAX_JSON_DEPTH). */
-			nestedTooDeep?: boolean;
+			/** Why the body was not read as JSON: larger or deeper than any ProductBridge answer. */
+			unreadable?: 'size' | 'nesting';
 	  };
 
 /** ProductBridge's answers nest two or three levels; anything past this is not one of them. */
@@ -72,7 +74,8 @@ export function readAnswer(answer: RawAnswer, success: SuccessShape): Reading {
 	const { status } = answer;
 	// Measured before parsing: a body nested thousands of levels deep must not reach a parser or
 	// a copy that recurses, and says why it is refused.
-	if (nestsDeeperThan(answer.text, MAX_JSON_DEPTH)) return foreign(answer, true);
+	if (answer.tooLarge) return foreign(answer, 'size');
+	if (nestsDeeperThan(answer.text, MAX_JSON_DEPTH)) return foreign(answer, 'nesting');
 	const body = parseJson(answer.text);
 	if (status === 200) {
 		const parsed = success.safeParse(body);
@@ -99,10 +102,12 @@ export function readAnswer(answer: RawAnswer, success: SuccessShape): Reading {
 
 /**
  * Whether a call that changes something may have been carried out although the answer is not an
- * outcome: whatever answered 2xx (a 200 in an unknown shape, a 201, 202 or 204) may have acted.
+ * outcome: whatever answered 2xx (a 200 in an unknown shape, a 201, 202 or 204) may have acted,
+ * and so may whatever sent an answer too large to read.
  */
 export function mayHaveActedOn(reading: Extract<Reading, { kind: 'foreign' }>): boolean {
-	return reading.status >= 200 && reading.status < 300;
+	// An answer too large to read may have said anything, a success included.
+	return (reading.status >= 200 && reading.status < 300) || reading.unreadable === 'size';
 }
 
 /** Whether the answer proves the Base URL reaches ProductBridge's API. */
@@ -165,13 +170,13 @@ function validationProblems(body: unknown): string | undefined {
 		.join('; ');
 }
 
-function foreign(answer: RawAnswer, nestedTooDeep?: true): Reading {
+function foreign(answer: RawAnswer, unreadable?: 'size' | 'nesting'): Reading {
 	return {
 		kind: 'foreign',
 		status: answer.status,
 		contentType: answer.contentType,
 		text: answer.text,
 		location: answer.location,
-		...(nestedTooDeep ? { nestedTooDeep } : {}),
+		...(unreadable ? { unreadable } : {}),
 	};
 }

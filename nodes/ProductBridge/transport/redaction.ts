@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_JSON_DEPTH } from './answers';
+import { MAX_ANSWER_BYTES } from './boundedRead';
 
 const MASK = '[redacted]';
 
@@ -76,7 +77,7 @@ export class Redactor {
 		contentType: string;
 		text: string;
 		location?: string;
-		nestedTooDeep?: boolean;
+		unreadable?: 'size' | 'nesting';
 	}): string {
 		if (answer.location !== undefined) {
 			return `a redirect to ${this.excerpt(answer.location, 120)}`;
@@ -84,9 +85,12 @@ export class Redactor {
 		const type = answer.contentType
 			? `${this.excerpt(answer.contentType, 60, CONTENT_TYPE_TOKEN)} `
 			: '';
-		const size = `(${describeSize(answer.text)})`;
+		const size =
+			answer.unreadable === 'size'
+				? `(more than ${describeSize(MAX_ANSWER_BYTES)}, far more than any ProductBridge answer; the rest was not read)`
+				: `(${describeSize(Buffer.byteLength(answer.text))})`;
 		if (answer.text.trim() === '') return `${type}${size}, an empty body`;
-		if (answer.nestedTooDeep) {
+		if (answer.unreadable === 'nesting') {
 			return `${type}${size}, JSON nested more than ${MAX_JSON_DEPTH} levels deep, deeper than any ProductBridge answer`;
 		}
 		return `${type}${size}, "${this.excerpt(answer.text, 120)}"`;
@@ -137,8 +141,7 @@ function foldCase(text: string): string {
 	return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
-function describeSize(text: string): string {
-	const bytes = Buffer.byteLength(text);
+function describeSize(bytes: number): string {
 	if (bytes < 1024) return `${bytes} bytes`;
 	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
 	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
