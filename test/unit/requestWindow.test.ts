@@ -1,4 +1,4 @@
-import { RequestWindow } from '../../nodes/ProductBridge/transport/traffic.ts';
+import { RequestWindow } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
 
 /** Sends `count` requests through the window at once and answers them with `signal`. */
 async function wave(

@@ -1,4 +1,4 @@
-import { StartPacer } from '../../nodes/ProductBridge/transport/pacing.ts';
+import { StartPacer } from '../../nodes/ProductBridge/transport/flow/pacing.ts';
 
 /** A pacer on a clock the test moves by hand. */
 function pacerAt(start = 10_000) {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 // A cap, not a fixed number: the transport starts with one request in flight and adapts to how
-// ProductBridge answers (see transport/traffic.ts). High enough that a default run reaches the
+// ProductBridge answers (see transport/flow/traffic.ts). High enough that a default run reaches the
 // fast regime; a 429 or 503 shrinks the window anyway.
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_RETRIES = 5;

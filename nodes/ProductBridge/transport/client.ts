@@ -1,23 +1,18 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { RawAnswer, Reading, SuccessShape } from './answers';
+import type { Reading, SuccessShape } from './answers';
 import { deletedBody, mayHaveActedOn, readAnswer, speaksProductBridge, userBody } from './answers';
 import { readBaseUrl } from './baseUrl';
 import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
-import { classifyNetworkError, decideRetry, pause } from './retryPolicy';
+import { decideRetry } from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
-import { StartPacer } from './pacing';
-import type { Signal } from './traffic';
-import { PauseGate, RequestWindow } from './traffic';
+import type { TurnReport } from './flow';
+import { FlowController, pause } from './flow';
+import { CREDENTIAL_TYPE, sendAttempt } from './request';
 
-export const CREDENTIAL_TYPE = 'productBridgeApi';
+export { CREDENTIAL_TYPE } from './request';
 
 export interface TransportSettings {
 	/** The most requests in flight at once; the node adapts below it. */
@@ -53,12 +48,7 @@ const RETRIEVE: Endpoint = { path: '/users/retrieve', success: userBody, acts: f
 
 type Settled = { kind: 'success'; body: unknown } | { kind: 'notFound'; mayHaveActed: boolean };
 
-type AttemptResult = RawAnswer | ({ networkCode: string } & NetworkFailure);
-
 type Exchange = { reading: Reading; sentAt: number } | ({ networkCode: string } & NetworkFailure);
-
-/** What an attempt's deadline says when it comes first. */
-const OVERTAKEN: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECANCELED']);
 
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
@@ -70,17 +60,14 @@ const CONGESTION_CODES: ReadonlySet<string> = new Set([
 
 /**
  * The one place that talks to ProductBridge. One client serves one node execution: the
- * credential is read and checked once, the first request goes alone until an answer proves the
- * Base URL reaches the API (then the window of requests in flight adapts), a rejected key or a foreign answer stops every further request, a
- * rate limit pauses every request, and identical calls (duplicate items) are sent once. Results
- * are typed; failures are `ProductBridgeFailure`s whose texts are already redacted.
+ * credential is read and checked once, a rejected key or a foreign answer stops every further
+ * request, and identical calls (duplicate items) are sent once. When a request may start is the
+ * flow's call (`flow/`); one attempt is `request.ts`; this class keeps the endpoints, the retries
+ * and the mapping of answers to typed results. Failures are `ProductBridgeFailure`s whose texts
+ * are already redacted.
  */
 export class ProductBridgeClient {
-	private readonly pauses = new PauseGate();
-
-	private readonly window: RequestWindow;
-
-	private readonly pacer = new StartPacer();
+	private readonly flow: FlowController;
 
 	private readonly calls = new Map<string, Promise<Settled>>();
 
@@ -106,7 +93,7 @@ export class ProductBridgeClient {
 		this.context = context;
 		this.credentials = credentials;
 		this.settings = settings;
-		this.window = new RequestWindow(settings.concurrency);
+		this.flow = new FlowController(settings.concurrency);
 		this.redactor = new Redactor(credentials.apiKey);
 		const baseUrl = readBaseUrl(credentials.baseUrl);
 		if (baseUrl.ok) {
@@ -173,7 +160,7 @@ export class ProductBridgeClient {
 		const unknownOutcome = () => endpoint.acts && mayHaveActed;
 		for (let attempt = 1; ; attempt++) {
 			if (this.stopped) throw this.stoppedFor(unknownOutcome());
-			await this.pauses.wait(() => this.isCancelled());
+			await this.flow.waitWhilePaused(() => this.isCancelled());
 			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
 
 			const result = await this.exchange(endpoint, payload);
@@ -210,13 +197,13 @@ export class ProductBridgeClient {
 			// A 429 on an item's last attempt still tells every other item to slow down.
 			if (reading.status === 429) {
 				const resumesIn = decision.retry ? decision.delayMs : 0;
-				this.pacer.rateLimited(result.sentAt, this.pacer.now() + resumesIn);
+				this.flow.rateLimited(result.sentAt, resumesIn);
 			}
 			if (!decision.retry) {
 				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
-			if (decision.pauseEveryone) this.pauses.pauseFor(decision.delayMs);
+			if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
 			else await pause(decision.delayMs, () => this.isCancelled());
 		}
 	}
@@ -271,130 +258,30 @@ export class ProductBridgeClient {
 	 * run stopped or was cancelled while this request waited for its turn.
 	 */
 	private async exchange(endpoint: Endpoint, payload: IDataObject): Promise<Exchange | undefined> {
-		const slot = await this.window.acquire();
-		let signal: Signal = 'neutral';
+		// A stopped run must not wait out its booked starts: it sends nothing more.
+		const turn = await this.flow.takeTurn(() => this.stopped !== undefined || this.isCancelled());
+		if (turn === undefined) return undefined;
+		let report: TurnReport = { signal: 'neutral', accepted: false };
 		try {
-			// A pause may have begun while this request waited for a slot: it is the last gate.
-			await this.waitForTurn();
-			if (this.stopped || this.isCancelled()) return undefined;
-			const sentAt = this.pacer.now();
-			const result = await this.attempt(endpoint, payload);
+			const result = await sendAttempt(this.context, this.credentials, {
+				url: `${this.apiRoot}${endpoint.path}`,
+				payload,
+				timeoutMs: this.settings.requestTimeout,
+			});
 			if ('networkCode' in result) {
-				if (CONGESTION_CODES.has(result.code)) signal = 'congested';
+				if (CONGESTION_CODES.has(result.code)) report = { signal: 'congested', accepted: false };
 				return result;
 			}
 			const reading = readAnswer(result, endpoint.success);
-			if (result.status !== 429) this.pacer.accept();
-			if (CONGESTION_STATUSES.has(result.status)) signal = 'congested';
-			else if (speaksProductBridge(reading)) signal = 'answered';
-			if (signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
-			return { reading, sentAt };
+			report = { signal: signalOf(result.status, reading), accepted: result.status !== 429 };
+			return { reading, sentAt: turn.sentAt };
 		} finally {
-			this.window.release(slot, signal);
+			turn.end(report);
 		}
-	}
-
-	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
-	private async waitForTurn(): Promise<void> {
-		// A stopped run must not wait out its booked starts: it sends nothing more.
-		const cancelled = () => this.stopped !== undefined || this.isCancelled();
-		for (;;) {
-			if (this.pauses.holding()) await this.pauses.wait(cancelled);
-			if (cancelled()) return;
-			const wait = this.pacer.reserve(this.window.size);
-			// Below a timer's resolution the booking still counts; the wait would cost more than it spreads.
-			if (wait >= 1) await pause(wait, cancelled);
-			if (!this.pauses.holding() || cancelled()) return;
-		}
-	}
-
-	/**
-	 * One request, ended at the deadline even while the server keeps trickling bytes: n8n's own
-	 * timeout only notices a silent connection, and it replaces any abort signal passed in its
-	 * options with the execution's, so the attempt's own signal reaches it through the context.
-	 */
-	private async attempt(endpoint: Endpoint, payload: IDataObject): Promise<AttemptResult> {
-		// Its own signal only: the deadline's wait below notices a cancelled execution and ends the
-		// request through it (AbortSignal.any would tie one listener per attempt to the execution).
-		const ended = new AbortController();
-		let settled = false;
-		const request = this.send(this.contextEndedBy(ended.signal), endpoint, payload).then(
-			(response): AttemptResult => toRawAnswer(response),
-			(error: unknown): AttemptResult => {
-				const network = classifyNetworkError(error);
-				return { networkCode: network.code, ...network };
-			},
-		);
-		const result = await Promise.race([request, this.deadline(() => settled)]);
-		settled = true;
-		// Only a request the deadline or a cancel overtook is ended: aborting an answered one would
-		// cost an error object and its listeners' work on every request.
-		if ('networkCode' in result && OVERTAKEN.has(result.code)) ended.abort();
-		return result;
-	}
-
-	/**
-	 * The node's context with the attempt's own signal. Built here, not in `attempt`, so that the
-	 * deadline's timer, which outlives an answered request a little, does not keep it alive.
-	 */
-	private contextEndedBy(signal: AbortSignal): IExecuteFunctions {
-		return Object.create(this.context, {
-			getExecutionCancelSignal: { value: () => signal },
-		}) as IExecuteFunctions;
-	}
-
-	/** The attempt's end when no answer has come in time, or the execution was cancelled. */
-	private async deadline(settled: () => boolean): Promise<AttemptResult> {
-		const timeout = this.settings.requestTimeout;
-		await pause(timeout, () => settled() || this.isCancelled());
-		const code = this.isCancelled() ? 'ECANCELED' : 'ETIMEDOUT';
-		return { networkCode: code, code, message: `no complete answer within ${timeout} ms` };
-	}
-
-	private async send(
-		context: IExecuteFunctions,
-		endpoint: Endpoint,
-		payload: IDataObject,
-	): Promise<IN8nHttpFullResponse> {
-		return (await context.helpers.httpRequestWithAuthentication.call(
-			context,
-			CREDENTIAL_TYPE,
-			{
-				method: 'POST',
-				url: `${this.apiRoot}${endpoint.path}`,
-				body: { ...payload },
-				json: true,
-				// The raw text: parsed here, so that no server key can become a prototype and a
-				// foreign answer (an HTML page) can be told apart from ProductBridge's JSON.
-				encoding: 'text',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// ProductBridge never redirects; following one would send the key elsewhere.
-				disableFollowRedirect: true,
-				timeout: this.settings.requestTimeout,
-			},
-			{
-				credentialsDecrypted: {
-					id: '',
-					name: CREDENTIAL_TYPE,
-					type: CREDENTIAL_TYPE,
-					data: this.credentials,
-				},
-			},
-		)) as IN8nHttpFullResponse;
 	}
 }
 
-function toRawAnswer(response: IN8nHttpFullResponse): RawAnswer {
-	const headers = response.headers ?? {};
-	const contentType = headers['content-type'];
-	const body: unknown = response.body;
-	const location = headers.location;
-	return {
-		status: response.statusCode,
-		contentType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : '',
-		text: typeof body === 'string' ? body : (JSON.stringify(body) ?? ''),
-		retryAfter: headers['retry-after'],
-		location: typeof location === 'string' && location !== '' ? location : undefined,
-	};
+function signalOf(status: number, reading: Reading): TurnReport['signal'] {
+	if (CONGESTION_STATUSES.has(status)) return 'congested';
+	return speaksProductBridge(reading) ? 'answered' : 'neutral';
 }

@@ -1,7 +1,8 @@
 /** The one place that talks to ProductBridge: typed results in, typed and redacted failures out. */
 export { API_PATH, readBaseUrl } from './baseUrl';
 export type { BaseUrlReading } from './baseUrl';
-export { CREDENTIAL_TYPE, ProductBridgeClient } from './client';
+export { ProductBridgeClient } from './client';
+export { CREDENTIAL_TYPE } from './request';
 export type {
 	DeleteResult,
 	ProductBridgeUser,

@@ -1,5 +1,4 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 /** What went wrong with one attempt: an HTTP status that may be worth another try, or no answer. */
 export type AttemptProblem =
@@ -137,14 +136,4 @@ function findInCauseChain(error: unknown, field: 'code' | 'message'): string | u
 		current = (current as IDataObject).cause;
 	}
 	return found;
-}
-
-const WAKE_UP_MS = 250;
-
-/** Waits `ms`, returning early once `stop()` says so (checked every quarter second). */
-export async function pause(ms: number, stop: () => boolean = () => false): Promise<void> {
-	const until = Date.now() + ms;
-	for (let left = ms; left > 0 && !stop(); left = until - Date.now()) {
-		await sleep(Math.min(left, WAKE_UP_MS));
-	}
 }

@@ -1,4 +1,4 @@
-import { pause } from './retryPolicy';
+import { pause } from './wait';
 
 /** Holds every request back while the server has asked the node to slow down. */
 export class PauseGate {
