@@ -80,10 +80,10 @@ export class Redactor {
 		unreadable?: 'size' | 'nesting';
 	}): string {
 		if (answer.location !== undefined) {
-			return `a redirect to ${this.excerpt(answer.location, 120)}`;
+			return `a redirect to ${this.excerpt(answer.location, 120, SEGMENT_TOKEN)}`;
 		}
 		const type = answer.contentType
-			? `${this.excerpt(answer.contentType, 60, CONTENT_TYPE_TOKEN)} `
+			? `${this.excerpt(answer.contentType, 60, SEGMENT_TOKEN)} `
 			: '';
 		const size =
 			answer.unreadable === 'size'
@@ -131,8 +131,11 @@ export class Redactor {
  * are shorter; an encoded key (46 characters or more) never is.
  */
 const LONG_TOKEN = /[\w\-+/=%\\&#;]{16,}/g;
-/** The same in a content type, where `/` and `+` part a type's names (application/problem+json). */
-const CONTENT_TYPE_TOKEN = /[\w\-=%\\&#;]{16,}/g;
+/**
+ * The same in a content type or a redirect's target, where `/` and `+` part names
+ * (application/problem+json, a URL's path): the host and path a redirect leads to stay readable.
+ */
+const SEGMENT_TOKEN = /[\w\-=%\\&#;]{16,}/g;
 const HYPHENATED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRAILING_TOKEN_CHARACTERS = /[\w\-+/=%\\&#;]+$/;
 

@@ -4,7 +4,7 @@
  */
 import { ADA, ALAN, at, byId, GRACE, inOrder } from '../cast.ts';
 import { DELETE, GET, NOT_THE_API, override, UNKNOWN_OUTCOME_FIRST } from './shared.ts';
-import { contains, startsWith } from '../types.ts';
+import { contains, matches, startsWith } from '../types.ts';
 import type { Scenario } from '../types.ts';
 
 const DENIED = 'ProductBridge denied this API key access (HTTP 403)';
@@ -108,6 +108,24 @@ export const ROWS: readonly Scenario[] = [
 			effects: { requests: {}, removed: [] },
 		}),
 	),
+	{
+		name: "a delete answered 200 with {success: true} padded past 1 MB is 'outcome unknown', read no further",
+		node: DELETE,
+		onError: 'continueRegularOutput',
+		items: byId(ADA.user_id),
+		standIn: {
+			faults: override(200, { success: true, padding: 'p'.repeat(3 * 1024 * 1024) }),
+		},
+		expected: {
+			main: inOrder({
+				error: NOT_THE_API(200),
+				message: matches(
+					`^${UNKNOWN_OUTCOME_FIRST}.* It answered: application/json \\(more than 1\\.0 MB, far more than any ProductBridge answer; the rest was not read\\)`,
+				),
+			}),
+		},
+		effects: { requests: { 'users/delete': 1 }, removed: [] },
+	},
 	{
 		name: 'a Get answer nested 50,000 levels deep fails with a message that says so',
 		node: GET,
