@@ -110,6 +110,7 @@ export const ROWS: readonly Scenario[] = [
 	),
 	{
 		name: "a delete answered 200 with {success: true} padded past 1 MB is 'outcome unknown', read no further",
+		e2e: true,
 		node: DELETE,
 		onError: 'continueRegularOutput',
 		items: byId(ADA.user_id),
