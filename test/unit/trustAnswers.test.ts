@@ -74,6 +74,13 @@ describe('nothing shown of a foreign answer gives the key away', () => {
 			expect(pieces.filter((piece) => folded.includes(piece.toLowerCase()))).toEqual([]);
 			expect(shown.length).toBeLessThan(220);
 		});
+
+		it.each(OFFSETS)("in an error envelope's message, with %i characters before it", (offset) => {
+			// A gateway can wrap an echo in ProductBridge's envelope: its message is shown the same way.
+			const shown = redactor.excerpt(`${'.'.repeat(offset)}${encode(REQUEST)}`, 160).toLowerCase();
+
+			expect(pieces.filter((piece) => shown.includes(piece.toLowerCase()))).toEqual([]);
+		});
 	});
 
 	it('keeps what helps to diagnose: status page text, content type, size', () => {

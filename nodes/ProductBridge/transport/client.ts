@@ -200,7 +200,8 @@ export class ProductBridgeClient {
 				this.flow.rateLimited(result.sentAt, resumesIn);
 			}
 			if (!decision.retry) {
-				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
+				const serverSays =
+					reading.serverMessage && this.redactor.excerpt(reading.serverMessage, 160);
 				throw failures.gaveUpOnStatus(reading.status, attempt, serverSays, unknownOutcome());
 			}
 			if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
@@ -216,14 +217,14 @@ export class ProductBridgeClient {
 		const outcomeUnknown = endpoint.acts && mayHaveActed;
 		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey(reading.status));
 		if (reading.kind === 'notFoundElse') {
-			const serverSays = this.redactor.summarize(reading.serverMessage);
+			const serverSays = this.redactor.excerpt(reading.serverMessage, 160);
 			return this.stop(failures.notFoundElse(serverSays, outcomeUnknown));
 		}
 		if (reading.kind === 'invalidRequest') {
-			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
+			return failures.refused(422, this.redactor.excerpt(reading.problems, 400), outcomeUnknown);
 		}
 		if (reading.kind === 'refused') {
-			const serverSays = this.redactor.summarize(reading.serverMessage);
+			const serverSays = this.redactor.excerpt(reading.serverMessage, 160);
 			return failures.refused(reading.status, serverSays, outcomeUnknown);
 		}
 		// Whatever answered 2xx in an unknown shape may have acted on it: say so rather than guess.
