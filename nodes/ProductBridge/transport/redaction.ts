@@ -80,7 +80,10 @@ export class Redactor {
 		unreadable?: 'size' | 'nesting';
 	}): string {
 		if (answer.location !== undefined) {
-			return `a redirect to ${this.excerpt(answer.location, 120, SEGMENT_TOKEN)}`;
+			// The origin stays readable; a path or query can carry an echo like any body.
+			const origin = ORIGIN.exec(answer.location)?.[0] ?? '';
+			const rest = answer.location.slice(origin.length);
+			return `a redirect to ${this.excerpt(origin, 80, SEGMENT_TOKEN)}${rest ? this.excerpt(rest, 80) : ''}`;
 		}
 		const type = answer.contentType
 			? `${this.excerpt(answer.contentType, 60, SEGMENT_TOKEN)} `
@@ -131,11 +134,9 @@ export class Redactor {
  * are shorter; an encoded key (46 characters or more) never is.
  */
 const LONG_TOKEN = /[\w\-+/=%\\&#;]{16,}/g;
-/**
- * The same in a content type or a redirect's target, where `/` and `+` part names
- * (application/problem+json, a URL's path): the host and path a redirect leads to stay readable.
- */
+/** The same in a content type or a URL's origin, where `/` and `+` part names (application/problem+json). */
 const SEGMENT_TOKEN = /[\w\-=%\\&#;]{16,}/g;
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
 const HYPHENATED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRAILING_TOKEN_CHARACTERS = /[\w\-+/=%\\&#;]+$/;
 
