@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import { DEMO_USERS, startStandIn } from '../../tools/standin/server.ts';
+import { ISO_TIME } from '../support/outputs.ts';
 import { startFakeOpenAi } from '../../tools/fake-openai.ts';
 import type { FakeOpenAi } from '../../tools/fake-openai.ts';
 import type { CallRecord, StandIn } from '../../tools/standin/server.ts';
@@ -209,6 +210,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 			confirmed_on_retry: false,
 			verified: null,
 			note: null,
+			at: expect.stringMatching(new RegExp(ISO_TIME)),
 		});
 		expect(
 			success
@@ -252,6 +254,7 @@ describe('examples/bulk-cleanup.json: a list, an error branch, a second pass', (
 				confirmed_on_retry: false,
 				verified: null,
 				note: null,
+				at: expect.stringMatching(new RegExp(ISO_TIME)),
 			})),
 		);
 		const needsHuman = jsonOf(outputItems(result.runData, 'Needs a human'));

@@ -157,6 +157,36 @@ describe('the key never leaks, even in pieces', () => {
 		expect(json(result.outputs[0])[0].message).toContain('text/[redacted]');
 	});
 
+	describe.each([
+		['base64', (text: string) => Buffer.from(text).toString('base64')],
+		[
+			'percent-encoded',
+			(text: string) => [...text].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(''),
+		],
+	])("a gateway's 200 that echoes the request %s", (_, encode) => {
+		// Eight characters of base64 (or three %XX) carry six of the key: at each of the alignments
+		// a prefix can give the key, every such run of its encoding.
+		const encodedPieces = ['', 'a', 'ab'].flatMap((lead) => {
+			const encoded = encode(lead + API_KEY);
+			return Array.from({ length: encoded.length - 15 }, (__, i) => encoded.slice(i + 4, i + 12));
+		});
+		it.each([0, 1, 2, 60, 100])('with %i characters before it', async (prefix) => {
+			const request = `${'r'.repeat(prefix)}{"api_key":"${API_KEY}","user_id":"${GRACE}"}`;
+			override({
+				path: '/users/delete',
+				status: 200,
+				body: { isBase64Encoded: true, body: encode(request) },
+			});
+			const result = await run({ items: [{ user_id: GRACE }], onError: 'continueRegularOutput' });
+			const shown = JSON.stringify(json(result.outputs[0]));
+
+			expect(encodedPieces.filter((piece) => shown.includes(piece))).toEqual([]);
+			expect(json(result.outputs[0])[0].message).toMatch(
+				/It answered: application\/json \(\d+ bytes\)/,
+			);
+		});
+	});
+
 	it('a Get whose JSON names __proto__: the item keeps a plain prototype', async () => {
 		override({
 			path: '/users/retrieve',
@@ -186,6 +216,27 @@ describe('the key never leaks, even in pieces', () => {
 		});
 
 		expect(JSON.stringify(json(result.outputs[0])[0]).length).toBeLessThan(1500);
+	});
+});
+
+describe('evidence on every line', () => {
+	it("each Delete item's `at` is when its own answer came, the last of its keys", async () => {
+		standIn.configure({ latencyMs: 40 });
+		const before = Date.now();
+		const result = await run({
+			items: [{ user_id: GRACE }, { user_id: ADA.user_id }, { user_id: GRACE }],
+			options: { concurrency: 1 },
+		});
+		const after = Date.now();
+		const items = json(result.outputs[0]);
+		const times = items.map((item) => Date.parse(item.at as string));
+
+		expect(items.map((item) => Object.keys(item).at(-1))).toEqual(['at', 'at', 'at']);
+		expect(items.map((item) => item.at)).toEqual(times.map((time) => new Date(time).toISOString()));
+		expect(Math.min(...times)).toBeGreaterThanOrEqual(before);
+		expect(Math.max(...times)).toBeLessThanOrEqual(after);
+		// One request at a time, each answered after 40 ms: the second outcome came later.
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(30);
 	});
 });
 

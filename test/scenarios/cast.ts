@@ -1,6 +1,7 @@
 /** The people and the output shapes the scenario rows are written with. */
 import { DEMO_USERS } from '../../tools/standin/server.ts';
-import { deleteItem, NO_USER } from '../support/outputs.ts';
+import { deleteItem, ISO_TIME, NO_USER } from '../support/outputs.ts';
+import { matches } from './types.ts';
 import type { ExpectedItem, ExpectedObject, JsonObject, Sent } from './types.ts';
 
 export interface Person {
@@ -28,11 +29,14 @@ export const NOBODY = 'nobody@example.com';
 export const idAt = (prefix: string, index: number) =>
 	`${prefix}-0000-4000-8000-${String(index).padStart(12, '0')}`;
 
+/** When a Delete item's outcome was settled: any ISO 8601 time, as the node writes it. */
+export const SETTLED_AT = matches(ISO_TIME);
+
 /** A Delete item; `deleted` follows from `status` (test/support/outputs.ts). */
 export const deleted = (user_id: string, fields: ExpectedObject = {}): ExpectedObject =>
-	deleteItem({ user_id, status: 'deleted', ...fields }) as ExpectedObject;
+	deleteItem({ user_id, status: 'deleted', at: SETTLED_AT, ...fields }) as ExpectedObject;
 export const notFound = (user_id: string | null, fields: ExpectedObject = {}): ExpectedObject =>
-	deleteItem({ user_id, status: 'not_found', ...fields }) as ExpectedObject;
+	deleteItem({ user_id, status: 'not_found', at: SETTLED_AT, ...fields }) as ExpectedObject;
 /** A Delete item for someone the node looked up first. */
 export const audit = (
 	person: Person,
@@ -44,6 +48,7 @@ export const audit = (
 		email: person.email,
 		name: person.name,
 		status,
+		at: SETTLED_AT,
 		...fields,
 	}) as ExpectedObject;
 

@@ -22,6 +22,7 @@ import { ROWS as deleteByEmail } from './rows/delete-by-email.ts';
 import { ROWS as dryRun } from './rows/dry-run.ts';
 import { ROWS as verifyRemoval } from './rows/verify-removal.ts';
 import { ROWS as trustRecord } from './rows/trust-record.ts';
+import { ROWS as trustAnswers } from './rows/trust-answers.ts';
 import type { Scenario } from './types.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -42,4 +43,5 @@ export const SCENARIOS: readonly Scenario[] = [
 	...dryRun,
 	...verifyRemoval,
 	...trustRecord,
+	...trustAnswers,
 ];

@@ -21,8 +21,16 @@ export const NO_USER = {
  * `deleted` follows from `status` unless given; email and name are null when nothing looked the
  * user up. Keys in the node's order: the AI-tool tests compare items as JSON text.
  */
+/** The source of a pattern for the `at` of a Delete item: an ISO 8601 time in UTC, as Date writes it. */
+export const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+
+/**
+ * `at` is a time the run chooses: jest's matcher for it unless the caller gives its own (the
+ * scenario table gives a TextMatch).
+ */
 export function deleteItem({
 	status,
+	at = expect.stringMatching(new RegExp(ISO_TIME)),
 	...fields
 }: { status: string } & Record<string, unknown>): Record<string, unknown> {
 	const deleted = status === 'deleted' ? true : status === 'deleted_or_not_found' ? null : false;
@@ -36,5 +44,6 @@ export function deleteItem({
 		verified: null,
 		note: null,
 		...fields,
+		at,
 	};
 }

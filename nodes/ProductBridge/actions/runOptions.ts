@@ -111,7 +111,8 @@ export function readRunOptions(context: IExecuteFunctions): RunOptions {
 	const chosen = context.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	const read = (name: keyof typeof LIMITS): number => {
 		const { label, min, max, fallback } = LIMITS[name];
-		const value = chosen[name] ?? fallback;
+		// An option that is set but evaluates to nothing is a mistake to report, not a default.
+		const value = Object.prototype.hasOwnProperty.call(chosen, name) ? chosen[name] : fallback;
 		// An expression may hand over "8" for 8; nothing looser than whole digits is taken.
 		const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 		if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {

@@ -38,12 +38,17 @@ export interface RawAnswer {
 	text: string;
 	retryAfter?: unknown;
 	location?: string;
+	/** The body went past MAX_ANSWER_BYTES: `text` is its start only. */
+	tooLarge?: boolean;
 }
 
 export type Reading =
 	| { kind: 'success'; body: unknown }
 	| { kind: 'notFound' }
-	| { kind: 'rejectedKey' }
+	/** 401, or 403: a key without access. Either stops the run. */
+	| { kind: 'rejectedKey'; status: 401 | 403 }
+	/** A 404 in the envelope about something other than the user (e.g. the organization). */
+	| { kind: 'notFoundElse'; serverMessage: string }
 	/** A 400 or other refusal in ProductBridge's envelope. */
 	| { kind: 'refused'; status: number; serverMessage: string }
 	/** FastAPI's 422 list, one line per offending field (the echoed `input` is dropped). */
@@ -51,11 +56,26 @@ export type Reading =
 	/** Worth another attempt (429, 5xx, 408), whoever sent it. */
 	| { kind: 'transient'; status: number; serverMessage?: string; retryAfter?: unknown }
 	/** Not ProductBridge's documented shape: a wrong Base URL, a proxy, a redirect. */
-	| { kind: 'foreign'; status: number; contentType: string; text: string; location?: string };
+	| {
+			kind: 'foreign';
+			status: number;
+			contentType: string;
+			text: string;
+			location?: string;
+			/** Why the body was not read as JSON: larger or deeper than any ProductBridge answer. */
+			unreadable?: 'size' | 'nesting';
+	  };
+
+/** ProductBridge's answers nest two or three levels; anything past this is not one of them. */
+export const MAX_JSON_DEPTH = 64;
 
 /** Reads one HTTP answer of an endpoint whose 200 body has the shape `success`. */
 export function readAnswer(answer: RawAnswer, success: SuccessShape): Reading {
 	const { status } = answer;
+	// Measured before parsing: a body nested thousands of levels deep must not reach a parser or
+	// a copy that recurses, and says why it is refused.
+	if (answer.tooLarge) return foreign(answer, 'size');
+	if (nestsDeeperThan(answer.text, MAX_JSON_DEPTH)) return foreign(answer, 'nesting');
 	const body = parseJson(answer.text);
 	if (status === 200) {
 		const parsed = success.safeParse(body);
@@ -71,9 +91,23 @@ export function readAnswer(answer: RawAnswer, success: SuccessShape): Reading {
 		return problems === undefined ? foreign(answer) : { kind: 'invalidRequest', problems };
 	}
 	if (serverMessage === undefined || status < 400) return foreign(answer);
-	if (status === 404) return { kind: 'notFound' };
-	if (status === 401) return { kind: 'rejectedKey' };
+	if (status === 404) {
+		return isUserNotFound(serverMessage)
+			? { kind: 'notFound' }
+			: { kind: 'notFoundElse', serverMessage };
+	}
+	if (status === 401 || status === 403) return { kind: 'rejectedKey', status };
 	return { kind: 'refused', status, serverMessage };
+}
+
+/**
+ * Whether a call that changes something may have been carried out although the answer is not an
+ * outcome: whatever answered 2xx (a 200 in an unknown shape, a 201, 202 or 204) may have acted,
+ * and so may whatever sent an answer too large to read.
+ */
+export function mayHaveActedOn(reading: Extract<Reading, { kind: 'foreign' }>): boolean {
+	// An answer too large to read may have said anything, a success included.
+	return (reading.status >= 200 && reading.status < 300) || reading.unreadable === 'size';
 }
 
 /** Whether the answer proves the Base URL reaches ProductBridge's API. */
@@ -94,6 +128,37 @@ export function parseJson(text: string): unknown {
 	}
 }
 
+/** ProductBridge's own words for "no such user in this organization"; any other 404 is about something else. */
+function isUserNotFound(serverMessage: string): boolean {
+	return /^user not found\.?$/i.test(serverMessage.trim());
+}
+
+/** Whether JSON text opens more than `limit` arrays or objects inside each other (strings skipped). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+	// Nesting past the limit needs more than `limit` opening brackets: short texts need no scan.
+	if (text.length <= limit) return false;
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < text.length; index++) {
+		const char = text.charCodeAt(index);
+		if (inString) {
+			if (char === BACKSLASH) index++;
+			else if (char === QUOTE) inString = false;
+		} else if (char === QUOTE) inString = true;
+		else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
+			if (++depth > limit) return true;
+		} else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) depth--;
+	}
+	return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
 function validationProblems(body: unknown): string | undefined {
 	const parsed = validationEnvelope.safeParse(body);
 	if (!parsed.success) return undefined;
@@ -105,12 +170,13 @@ function validationProblems(body: unknown): string | undefined {
 		.join('; ');
 }
 
-function foreign(answer: RawAnswer): Reading {
+function foreign(answer: RawAnswer, unreadable?: 'size' | 'nesting'): Reading {
 	return {
 		kind: 'foreign',
 		status: answer.status,
 		contentType: answer.contentType,
 		text: answer.text,
 		location: answer.location,
+		...(unreadable ? { unreadable } : {}),
 	};
 }

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 import { sleep } from 'n8n-workflow';
 
 import type { Reading, SuccessShape } from './answers';
-import { deletedBody, readAnswer, speaksProductBridge, userBody } from './answers';
+import { deletedBody, mayHaveActedOn, readAnswer, speaksProductBridge, userBody } from './answers';
 import { readBaseUrl } from './baseUrl';
 import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
@@ -307,7 +307,8 @@ export class ProductBridgeClient {
 			const decision = decideRetry(problem, failed, this.settings.maxRetries);
 			if (!decision.retry) {
 				this.endedUnheard(heard);
-				const serverSays = reading.serverMessage && this.redactor.summarize(reading.serverMessage);
+				const serverSays =
+					reading.serverMessage && this.redactor.excerpt(reading.serverMessage, 160);
 				throw failures.gaveUpOnStatus(
 					reading.status,
 					attempt,
@@ -383,32 +384,31 @@ export class ProductBridgeClient {
 	): ProductBridgeFailure {
 		const outcomeUnknown = endpoint.acts && mayHaveActed;
 		// A stop that comes after a lost answer leaves that answer's outcome unknown all the same.
-		if (reading.kind === 'rejectedKey') return this.stop(failures.rejectedKey(), outcomeUnknown);
+		if (reading.kind === 'rejectedKey') {
+			return this.stop(failures.rejectedKey(reading.status), outcomeUnknown);
+		}
+		if (reading.kind === 'notFoundElse') {
+			const serverSays = this.redactor.excerpt(reading.serverMessage, 160);
+			return this.stop(failures.notFoundElse(serverSays, outcomeUnknown), outcomeUnknown);
+		}
 		if (reading.kind === 'invalidRequest') {
-			return failures.refused(422, this.redactor.summarize(reading.problems, 400), outcomeUnknown);
+			return failures.refused(422, this.redactor.excerpt(reading.problems, 400), outcomeUnknown);
 		}
 		if (reading.kind === 'refused') {
-			const serverSays = this.redactor.summarize(reading.serverMessage);
+			const serverSays = this.redactor.excerpt(reading.serverMessage, 160);
 			return failures.refused(reading.status, serverSays, outcomeUnknown);
 		}
-		// Whatever answered 200 in an unknown shape may have acted on it: say so rather than guess.
-		const answeredUnknown200 = endpoint.acts && reading.status === 200;
+		// Whatever answered 2xx in an unknown shape may have acted on it: say so rather than guess.
+		const answeredUnknown2xx = endpoint.acts && mayHaveActedOn(reading);
 		return this.stop(
 			failures.notProductBridge(
 				this.host,
 				reading.status,
-				this.describeForeign(reading),
-				outcomeUnknown || answeredUnknown200,
+				this.redactor.describeAnswer(reading),
+				outcomeUnknown || answeredUnknown2xx,
 			),
-			outcomeUnknown || answeredUnknown200,
+			outcomeUnknown || answeredUnknown2xx,
 		);
-	}
-
-	private describeForeign(reading: Extract<Reading, { kind: 'foreign' }>): string {
-		if (reading.location) return `a redirect to ${this.redactor.summarize(reading.location, 120)}`;
-		const type = reading.contentType ? `${this.redactor.summarize(reading.contentType, 60)}, ` : '';
-		if (reading.text.trim() === '') return `${type}an empty body`;
-		return `${type}"${this.redactor.summarize(reading.text, 120)}"`;
 	}
 
 	/** The run's stop as this call's failure, keeping what the call itself knows about its outcome. */

@@ -97,12 +97,35 @@ const OUTCOME_UNKNOWN =
 
 /** The texts of each failure, in one place. `summary` arguments are already redacted. */
 export const failures = {
-	rejectedKey: () =>
+	rejectedKey: (status: 401 | 403 = 401) =>
 		new ProductBridgeFailure('rejectedKey', {
-			message: 'ProductBridge rejected the API key',
-			description: `${CREDENTIAL_HINT} ${NO_FURTHER_REQUESTS}`,
-			httpCode: '401',
+			message:
+				status === 403
+					? 'ProductBridge denied this API key access (HTTP 403)'
+					: 'ProductBridge rejected the API key',
+			description: `${status === 403 ? 'The key is known to ProductBridge but may not use its public API. ' : ''}${CREDENTIAL_HINT} ${NO_FURTHER_REQUESTS}`,
+			httpCode: String(status),
 		}),
+
+	/** A 404 in ProductBridge's envelope that is not about the user: the key or URL is wrong, for every item. */
+	notFoundElse: (serverSays: string, outcomeUnknown: boolean) =>
+		new ProductBridgeFailure(
+			'notProductBridge',
+			{
+				message: `ProductBridge answered HTTP 404 about something other than the user: ${serverSays}`,
+				description: [
+					outcomeUnknown ? OUTCOME_UNKNOWN : '',
+					"This is not a 'user not found': the request did not reach this organization's users.",
+					CREDENTIAL_HINT,
+					BASE_URL_HINT,
+					NO_FURTHER_REQUESTS,
+				]
+					.filter(Boolean)
+					.join(' '),
+				httpCode: '404',
+			},
+			outcomeUnknown,
+		),
 
 	invalidBaseUrl: (problem: string) =>
 		new ProductBridgeFailure(

@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_JSON_DEPTH } from './answers';
+import { MAX_ANSWER_BYTES } from './boundedRead';
+
 const MASK = '[redacted]';
 
 /** A piece of the key this long, found anywhere, is treated as the key. */
@@ -24,22 +27,25 @@ export class Redactor {
 
 	constructor(apiKey: unknown) {
 		this.key = typeof apiKey === 'string' ? apiKey.trim() : '';
+		// Compared without letter case: a key shown in other case is still the key.
+		const folded = foldCase(this.key);
 		const pieces = new Set<string>();
-		for (let start = 0; start + PIECE_LENGTH <= this.key.length; start++) {
-			pieces.add(this.key.slice(start, start + PIECE_LENGTH));
+		for (let start = 0; start + PIECE_LENGTH <= folded.length; start++) {
+			pieces.add(folded.slice(start, start + PIECE_LENGTH));
 		}
 		this.pieces = pieces;
 	}
 
-	/** The text with the key and every piece of it (six characters or more) masked. */
+	/** The text with the key and every piece of it (six characters or more, in any letter case) masked. */
 	redact(text: string): string {
 		if (this.key === '') return text;
 		const whole = text.split(this.key).join(MASK);
 		if (this.pieces.size === 0) return whole;
+		const folded = foldCase(whole);
 		const covered = new Uint8Array(whole.length);
 		let found = false;
-		for (let start = 0; start + PIECE_LENGTH <= whole.length; start++) {
-			if (this.pieces.has(whole.slice(start, start + PIECE_LENGTH))) {
+		for (let start = 0; start + PIECE_LENGTH <= folded.length; start++) {
+			if (this.pieces.has(folded.slice(start, start + PIECE_LENGTH))) {
 				covered.fill(1, start, start + PIECE_LENGTH);
 				found = true;
 			}
@@ -62,6 +68,51 @@ export class Redactor {
 	}
 
 	/**
+	 * What may be shown of an answer that is not ProductBridge's envelope: its content type, its
+	 * size and a short excerpt. Such text can carry the request back in any encoding (base64,
+	 * percent-encoding, unicode escapes), so besides the key's pieces every long token-like run is
+	 * masked, whatever it encodes.
+	 */
+	describeAnswer(answer: {
+		contentType: string;
+		text: string;
+		location?: string;
+		unreadable?: 'size' | 'nesting';
+	}): string {
+		if (answer.location !== undefined) {
+			// The origin stays readable; a path or query can carry an echo like any body.
+			const origin = ORIGIN.exec(answer.location)?.[0] ?? '';
+			const rest = answer.location.slice(origin.length);
+			return `a redirect to ${this.excerpt(origin, 80, SEGMENT_TOKEN)}${rest ? this.excerpt(rest, 80) : ''}`;
+		}
+		const type = answer.contentType
+			? `${this.excerpt(answer.contentType, 60, SEGMENT_TOKEN)} `
+			: '';
+		const size =
+			answer.unreadable === 'size'
+				? `(more than ${describeSize(MAX_ANSWER_BYTES)}, far more than any ProductBridge answer; the rest was not read)`
+				: `(${describeSize(Buffer.byteLength(answer.text))})`;
+		if (answer.text.trim() === '') return `${type}${size}, an empty body`;
+		if (answer.unreadable === 'nesting') {
+			return `${type}${size}, JSON nested more than ${MAX_JSON_DEPTH} levels deep, deeper than any ProductBridge answer`;
+		}
+		return `${type}${size}, "${this.excerpt(answer.text, 120)}"`;
+	}
+
+	/** Redacted, token-like runs masked, on one line and cut to `limit` characters. */
+	excerpt(value: string, limit: number, token = LONG_TOKEN): string {
+		const oneLine = value.replace(/\s+/g, ' ').trim();
+		// A run cut by the window may be shorter than a long token: it is dropped, not shown.
+		const window = limit + 2 * Math.max(this.key.length, PIECE_LENGTH) + 64;
+		let shown = oneLine.slice(0, window);
+		const cutByWindow = oneLine.length > window;
+		if (cutByWindow) shown = shown.replace(TRAILING_TOKEN_CHARACTERS, '');
+		// A hyphenated UUID (a user id, a request id) says what the answer is about and hides nothing.
+		shown = this.redact(shown).replace(token, (run) => (HYPHENATED_UUID.test(run) ? run : MASK));
+		return shown.length > limit || cutByWindow ? `${shown.slice(0, limit)}…` : shown;
+	}
+
+	/**
 	 * A deep copy of server JSON that is safe to put in an output item: no `api_key` at any depth,
 	 * no key that could become a prototype, every string redacted.
 	 */
@@ -75,6 +126,29 @@ export class Redactor {
 		}
 		return copy;
 	}
+}
+
+/**
+ * 16 or more characters that could spell an encoded secret: letters, digits and the marks of
+ * base64 (`+/=`), percent-encoding (`%`), unicode escapes (backslash) and HTML entities (`&#;`). Ordinary words
+ * are shorter; an encoded key (46 characters or more) never is.
+ */
+const LONG_TOKEN = /[\w\-+/=%\\&#;]{16,}/g;
+/** The same in a content type or a URL's origin, where `/` and `+` part names (application/problem+json). */
+const SEGMENT_TOKEN = /[\w\-=%\\&#;]{16,}/g;
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
+const HYPHENATED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRAILING_TOKEN_CHARACTERS = /[\w\-+/=%\\&#;]+$/;
+
+/** Lower case for ASCII letters only, so that every character keeps its place. */
+function foldCase(text: string): string {
+	return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+function describeSize(bytes: number): string {
+	if (bytes < 1024) return `${bytes} bytes`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function maskCovered(text: string, covered: Uint8Array): string {

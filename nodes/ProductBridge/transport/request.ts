@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { RawAnswer } from './answers';
+import { MAX_ANSWER_BYTES, readBounded } from './boundedRead';
 import { pause } from './flow/wait';
 import type { NetworkFailure } from './retryPolicy';
 import { classifyNetworkError } from './retryPolicy';
@@ -45,13 +46,13 @@ export async function sendAttempt(
 	// request through it (AbortSignal.any would tie one listener per attempt to the execution).
 	const ended = new AbortController();
 	let settled = false;
-	const request = send(contextEndedBy(context, ended.signal), credentials, spec).then(
-		(response): AttemptResult => toRawAnswer(response),
-		(error: unknown): AttemptResult => {
+	// A body that breaks off while it is read fails the attempt as the request itself would.
+	const request = send(contextEndedBy(context, ended.signal), credentials, spec)
+		.then(async (response): Promise<AttemptResult> => await toRawAnswer(response, ended.signal))
+		.catch((error: unknown): AttemptResult => {
 			const network = classifyNetworkError(error);
 			return { networkCode: network.code, ...network, keptInProcess: keptInProcess(error) };
-		},
-	);
+		});
 	const result = await Promise.race([request, deadline(context, spec.timeoutMs, () => settled)]);
 	settled = true;
 	// Only a request the deadline or a cancel overtook is ended: aborting an answered one would
@@ -98,9 +99,10 @@ async function send(
 			url: spec.url,
 			body: { ...spec.payload },
 			json: true,
-			// The raw text: parsed here, so that no server key can become a prototype and a
-			// foreign answer (an HTML page) can be told apart from ProductBridge's JSON.
-			encoding: 'text',
+			// The raw bytes, read here up to a bound (n8n's helper sets no limit of its own) and
+			// parsed here, so that no server key can become a prototype and a foreign answer (an
+			// HTML page) can be told apart from ProductBridge's JSON.
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// ProductBridge never redirects; following one would send the key elsewhere.
@@ -118,15 +120,16 @@ async function send(
 	)) as IN8nHttpFullResponse;
 }
 
-function toRawAnswer(response: IN8nHttpFullResponse): RawAnswer {
+async function toRawAnswer(response: IN8nHttpFullResponse, ended: AbortSignal): Promise<RawAnswer> {
 	const headers = response.headers ?? {};
 	const contentType = headers['content-type'];
-	const body: unknown = response.body;
 	const location = headers.location;
+	const body = await readBounded(response.body, MAX_ANSWER_BYTES, ended);
 	return {
 		status: response.statusCode,
 		contentType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : '',
-		text: typeof body === 'string' ? body : (JSON.stringify(body) ?? ''),
+		text: body.text,
+		tooLarge: body.tooLarge,
 		retryAfter: headers['retry-after'],
 		location: typeof location === 'string' && location !== '' ? location : undefined,
 	};

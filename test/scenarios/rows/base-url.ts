@@ -19,7 +19,7 @@ export const ROWS: readonly Scenario[] = [
 					failed(
 						input,
 						NOT_THE_API(404),
-						contains('It answered: application/json, "{"detail":"Not Found"}".'),
+						contains('It answered: application/json (22 bytes), "{"detail":"Not Found"}".'),
 					),
 				),
 			),

@@ -103,7 +103,9 @@ export const ROWS: readonly Scenario[] = [
 					failed(
 						{ ticket: 'HR-703', user_id: ALAN.user_id },
 						NOT_THE_API(418),
-						contains('It answered: text/plain, "<html><body>Request was {"api_key": "[redacted]"'),
+						contains(
+							`It answered: text/plain (150 bytes), "<html><body>Request was {"api_key": "[redacted]", "user_id": "${ALAN.user_id}"}`,
+						),
 					),
 				),
 			],

@@ -79,6 +79,8 @@ interface DeleteOutput extends IDataObject {
 	 */
 	verified: boolean | null;
 	note: string | null;
+	/** ISO 8601: when the outcome was settled (the deciding answer, or the decision not to send). */
+	at: string;
 }
 
 export async function execute(
@@ -354,7 +356,7 @@ const MAYBE_BY_EARLIER_TRY =
 function output(
 	shown: IDataObject,
 	status: Status,
-	extra: Partial<DeleteOutput> = {},
+	extra: Partial<Omit<DeleteOutput, 'at'>> = {},
 ): DeleteOutput {
 	return {
 		user_id: (shown.user_id as string | null) ?? null,
@@ -366,6 +368,8 @@ function output(
 		verified: null,
 		note: null,
 		...extra,
+		// Built as soon as the deciding answer is read, so now is when the outcome was settled.
+		at: new Date().toISOString(),
 	};
 }
 

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { notFoundError } from '../../helpers/errors';
-import { readItemParameter } from '../../helpers/itemParameter';
+import { readChoice, readItemParameter } from '../../helpers/itemParameter';
 import { canonicalUserId, requireEmail, requireUserId } from '../../helpers/validation';
 import type { ProductBridgeClient, RetrieveResult } from '../../transport';
 
@@ -56,6 +56,8 @@ export const identifyProperties: INodeProperties[] = [
 
 export const ON_NOT_FOUND = ['continue', 'error'] as const;
 
+const IDENTIFY_BY = ['userId', 'email'] as const;
+
 /** "If User Not Found", worded for the operation that uses it. */
 export function onNotFoundProperty(continueOutcome: string, description: string): INodeProperties {
 	return {
@@ -78,7 +80,9 @@ export function onNotFoundProperty(continueOutcome: string, description: string)
 
 export function readIdentifier(context: IExecuteFunctions, itemIndex: number): UserIdentifier {
 	const node = context.getNode();
-	if (context.getNodeParameter('identifyBy', itemIndex, 'userId') === 'email') {
+	// Checked like any choice: an expression giving 'Email' or nothing must not delete by user_id.
+	const by = readChoice(context, 'identifyBy', 'Identify User By', itemIndex, IDENTIFY_BY);
+	if (by === 'email') {
 		return {
 			by: 'email',
 			email: requireEmail(node, itemIndex, readItemParameter(context, 'email', itemIndex)),
