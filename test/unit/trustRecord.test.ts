@@ -92,10 +92,35 @@ describe('ExecutionMemory', () => {
 		expect(memory.recall(`execution ${MAX_EXECUTIONS}`, 'ada')).toBe('removed');
 	});
 
-	it('keeps at most MAX_ENTRIES entries per scope, forgetting the oldest', () => {
+	it('keeps at most MAX_ENTRIES entries in all, forgetting the oldest of the execution in use', () => {
 		const memory = new ExecutionMemory<number>(() => 0);
 		for (let i = 0; i <= MAX_ENTRIES; i++) memory.remember('execution', `user ${i}`, i);
 		expect(memory.recall('execution', 'user 0')).toBeUndefined();
+		expect(memory.recall('execution', 'user 1')).toBe(1);
 		expect(memory.recall('execution', `user ${MAX_ENTRIES}`)).toBe(MAX_ENTRIES);
+	});
+
+	it('makes room for a long list by forgetting other executions first', () => {
+		const memory = new ExecutionMemory<number>(() => 0);
+		memory.remember('earlier', 'ada', 0);
+		for (let i = 0; i < MAX_ENTRIES; i++) memory.remember('long list', `user ${i}`, i);
+		expect(memory.recall('earlier', 'ada')).toBeUndefined();
+		expect(memory.recall('long list', 'user 0')).toBe(0);
+	});
+
+	it('keeps a live execution while hundreds of one-leaver executions run beside it', () => {
+		const memory = new ExecutionMemory<string>(() => 0);
+		memory.remember('waiting to retry', 'ada', 'removed');
+		for (let i = 0; i < 500; i++) memory.remember(`webhook ${i}`, `user ${i}`, 'removed');
+		expect(memory.recall('waiting to retry', 'ada')).toBe('removed');
+	});
+
+	it('keeps the first removal of a 30,000-user list by email (two entries a user)', () => {
+		const memory = new ExecutionMemory<string>(() => 0);
+		for (let i = 0; i < 30_000; i++) {
+			memory.remember('execution', `id ${i}`, 'removed');
+			memory.remember('execution', `email user${i}@example.com`, 'removed');
+		}
+		expect(memory.recall('execution', 'email user0@example.com')).toBe('removed');
 	});
 });

@@ -1,9 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-/** The most executions remembered at once; the least recently used is forgotten first. */
-export const MAX_EXECUTIONS = 100;
-/** The most entries one execution's node keeps; the oldest is forgotten first. */
-export const MAX_ENTRIES = 50_000;
+/**
+ * The most executions remembered at once; the least recently used is forgotten first. Many, since
+ * one-leaver executions run side by side by the hundred and each keeps an entry or two.
+ */
+export const MAX_EXECUTIONS = 2_000;
+/**
+ * The most entries kept in all (a user by email takes two), a few tens of megabytes: the least
+ * recently used executions are forgotten first, then the oldest entries of the one in use.
+ */
+export const MAX_ENTRIES = 100_000;
 /**
  * A record untouched this long belongs to an execution that has ended. n8n waits at most five
  * seconds between the tries of Retry On Fail, and every item a try settles touches the record.
@@ -25,6 +31,8 @@ interface Remembered<Value> {
 export class ExecutionMemory<Value> {
 	private readonly records = new Map<string, Remembered<Value>>();
 
+	private entryCount = 0;
+
 	private readonly clock: () => number;
 
 	constructor(clock: () => number = Date.now) {
@@ -33,9 +41,10 @@ export class ExecutionMemory<Value> {
 
 	remember(scope: string, key: string, value: Value): void {
 		const entries = this.touch(scope, true) as Map<string, Value>;
-		entries.delete(key);
+		if (entries.delete(key)) this.entryCount--;
 		entries.set(key, value);
-		if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+		this.entryCount++;
+		this.keepWithinBounds(entries);
 	}
 
 	recall(scope: string, key: string): Value | undefined {
@@ -57,17 +66,33 @@ export class ExecutionMemory<Value> {
 		this.records.delete(scope);
 		record.touched = now;
 		this.records.set(scope, record);
-		while (this.records.size > MAX_EXECUTIONS) {
-			this.records.delete(this.records.keys().next().value as string);
-		}
+		this.keepWithinBounds(record.entries);
 		return record.entries;
+	}
+
+	/** Forgets the least recently used executions, then the oldest entries of the one in use. */
+	private keepWithinBounds(inUse: Map<string, Value>): void {
+		for (const [scope, record] of this.records) {
+			if (this.records.size <= MAX_EXECUTIONS && this.entryCount <= MAX_ENTRIES) return;
+			if (record.entries === inUse) break;
+			this.forget(scope, record);
+		}
+		while (this.entryCount > MAX_ENTRIES) {
+			inUse.delete(inUse.keys().next().value as string);
+			this.entryCount--;
+		}
 	}
 
 	private forgetEnded(now: number): void {
 		for (const [scope, record] of this.records) {
 			if (now - record.touched < MAX_IDLE_MS) return;
-			this.records.delete(scope);
+			this.forget(scope, record);
 		}
+	}
+
+	private forget(scope: string, record: Remembered<Value>): void {
+		this.records.delete(scope);
+		this.entryCount -= record.entries.size;
 	}
 }
 
