@@ -195,8 +195,12 @@ export class ProductBridgeClient {
 		return { deleted: false, afterLostAnswer: settled.mayHaveActed };
 	}
 
-	async retrieveUser(lookup: UserLookup): Promise<RetrieveResult> {
-		const settled = await this.call(RETRIEVE, lookup);
+	/**
+	 * Looks the user up. `afterDelete`: the state after this run's delete of them (Verify
+	 * Removal), a request of its own that never shares the answer of a lookup sent before the delete.
+	 */
+	async retrieveUser(lookup: UserLookup, { afterDelete = false } = {}): Promise<RetrieveResult> {
+		const settled = await this.call(RETRIEVE, lookup, afterDelete ? 'after delete' : '');
 		if (settled.kind === 'notFound') return { found: false };
 		const answer = settled.body as ProductBridgeUser;
 		// The answer must be about the user asked for: a cache or a lenient server in between must
@@ -215,9 +219,12 @@ export class ProductBridgeClient {
 		return { found: true, user: { ...user, user_id: answer.user_id } };
 	}
 
-	/** Sends the call once per distinct endpoint and payload; later identical calls share the outcome. */
-	private async call(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
-		const key = `${endpoint.path} ${JSON.stringify(payload)}`;
+	/**
+	 * Sends the call once per distinct endpoint, payload and `moment`; later identical calls share
+	 * the outcome.
+	 */
+	private async call(endpoint: Endpoint, payload: IDataObject, moment = ''): Promise<Settled> {
+		const key = `${endpoint.path} ${JSON.stringify(payload)} ${moment}`;
 		let settled = this.calls.get(key);
 		if (settled === undefined) {
 			settled = this.callWithRetries(endpoint, payload);

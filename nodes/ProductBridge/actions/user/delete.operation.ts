@@ -100,19 +100,20 @@ export async function execute(
 		mayHaveRemoved.add(error);
 		throw error;
 	};
-	// ProductBridge's own 404 already says the user is not linked: nothing more to ask.
+	// ProductBridge's own 404 to a request by id already says the user is not linked: nothing more
+	// to ask. A 404 to a lookup by email proves only that this spelling is not linked.
 	const notLinked = verifying ? true : null;
-	const notFound = (shown: IDataObject) => {
+	const notFound = (shown: IDataObject, verified = notLinked) => {
 		if (onNotFound === 'error') throw userNotFoundError(this.getNode(), itemIndex, identifier);
-		return output(shown, 'not_found', { verified: notLinked });
+		return output(shown, 'not_found', { verified });
 	};
 	const removed = async (item: DeleteOutput, userId: string) =>
 		verifying ? await verify(this, item, userId, itemIndex, client) : item;
 	const earlier = new EarlierTries(this, client);
 	// Not found now, after an earlier try of this node in this execution removed them or may have.
-	const notFoundAfterEarlierTries = (shown: IDataObject, key: string) => {
+	const notFoundAfterEarlierTries = (shown: IDataObject, key: string, verified = notLinked) => {
 		const before = earlier.recall(key);
-		if (before === undefined) return notFound(shown);
+		if (before === undefined) return notFound(shown, verified);
 		if (before.removed) {
 			return output(before.shown, 'deleted', { note: REMOVED_BY_EARLIER_TRY, verified: notLinked });
 		}
@@ -127,6 +128,8 @@ export async function execute(
 		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
 		if (result.deleted) return await removed(output(shown, 'deleted'), userId);
 		if (!result.afterLostAnswer) return notFoundAfterEarlierTries(shown, userId);
+		// An earlier try of this execution proved it removed them: the lost answer changes nothing.
+		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierTries(shown, userId);
 		// Nothing proved the user was linked before this run: removed by us, or never there.
 		if (onNotFound === 'error') failAmbiguous();
 		const ambiguous = output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
@@ -136,7 +139,8 @@ export async function execute(
 	const found = await lookUpUser(client, identifier);
 	if (!found.found) {
 		const shown = identifierFields(identifier);
-		return dryRun ? notFound(shown) : notFoundAfterEarlierTries(shown, emailKey(identifier));
+		if (dryRun) return notFound(shown, null);
+		return notFoundAfterEarlierTries(shown, emailKey(identifier), null);
 	}
 	const shown = auditFields(found.user);
 	if (dryRun) return output(shown, 'would_delete');
@@ -166,10 +170,12 @@ async function verify(
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): Promise<DeleteOutput> {
-	const check = await client.retrieveUser({ user_id: userId }).catch((error: unknown) => {
-		if (error instanceof ProductBridgeFailure) return error;
-		throw error;
-	});
+	const check = await client
+		.retrieveUser({ user_id: userId }, { afterDelete: true })
+		.catch((error: unknown) => {
+			if (error instanceof ProductBridgeFailure) return error;
+			throw error;
+		});
 	if (check instanceof ProductBridgeFailure) {
 		return { ...item, note: joinNotes(item.note, notVerifiedNote(check)) };
 	}
@@ -252,23 +258,30 @@ export function describeCompleted(record: RunRecord<DeleteInput>): CompletedWork
 				.map((item) => canonicalUserId(item.user_id as string)),
 		),
 	];
+	const everyFailed = [record.deciding, ...record.failed];
 	const unknown = [
 		...new Set([
 			...record.outputs
 				.filter((item) => item.status === 'deleted_or_not_found')
 				.map((item) => canonicalUserId(item.user_id as string)),
-			...record.failed.flatMap(({ input, error }) =>
+			...everyFailed.flatMap(({ input, error }) =>
 				input !== undefined && outcomeUnknown(error) ? [describeUser(input.identifier)] : [],
 			),
 		]),
 	];
 	const notSent =
 		record.notStarted + record.failed.filter(({ error }) => nothingSent(error)).length;
-	if (removed.length + unknown.length + notSent === 0) return undefined;
+	// Sent, answered, and not carried out: refused, or halted between tries. The deciding item's
+	// own error says what happened to it.
+	const notCarriedOut = record.failed.filter(
+		({ error }) => !nothingSent(error) && !outcomeUnknown(error),
+	).length;
+	if (removed.length + unknown.length + notSent + notCarriedOut === 0) return undefined;
 	return {
 		inBrief: [
 			inBriefDone(removed.length, unknown.length),
 			notSent > 0 ? `${items(notSent)} not sent` : '',
+			notCarriedOut > 0 ? `${items(notCarriedOut)} not carried out` : '',
 		]
 			.filter(Boolean)
 			.join('; '),
@@ -280,6 +293,9 @@ export function describeCompleted(record: RunRecord<DeleteInput>): CompletedWork
 				? `May have been removed by this run (the outcome is unknown: check in ProductBridge before running them again): ${listed(unknown)}.`
 				: '',
 			notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
+			notCarriedOut > 0
+				? `Sent but not carried out (refused, or stopped between tries), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
+				: '',
 		]
 			.filter(Boolean)
 			.join(' '),
