@@ -23,6 +23,8 @@ import { ROWS as dryRun } from './rows/dry-run.ts';
 import { ROWS as verifyRemoval } from './rows/verify-removal.ts';
 import { ROWS as trustRecord } from './rows/trust-record.ts';
 import { ROWS as trustAnswers } from './rows/trust-answers.ts';
+import { ROWS as recordFaultsCombined } from './rows/record-faults-combined.ts';
+import { ROWS as verifyRemovalEdges } from './rows/verify-removal-edges.ts';
 import type { Scenario } from './types.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -44,4 +46,6 @@ export const SCENARIOS: readonly Scenario[] = [
 	...verifyRemoval,
 	...trustRecord,
 	...trustAnswers,
+	...recordFaultsCombined,
+	...verifyRemovalEdges,
 ];

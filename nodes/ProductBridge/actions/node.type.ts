@@ -19,10 +19,17 @@ export interface CompletedWork {
 export interface RunRecord<Input> {
 	/** The outputs of the items that completed. */
 	outputs: IDataObject[];
-	/** The items that failed, with what they threw (no input where the item could not be read). */
-	failed: Array<{ input: Input | undefined; error: unknown }>;
+	/** The item whose failure stopped the run, with what it threw. */
+	deciding: FailedItem<Input>;
+	/** The other items that failed (no input where the item could not be read). */
+	failed: Array<FailedItem<Input>>;
 	/** Items the run never started. */
 	notStarted: number;
+}
+
+export interface FailedItem<Input> {
+	input: Input | undefined;
+	error: unknown;
 }
 
 /**
@@ -88,6 +95,10 @@ function toOperation<Input>(module: OperationModule<Input>): Operation {
 	// The router holds prepared items only; the record of a stop gives the operation its own inputs back.
 	const inputs = new WeakMap<PreparedItem, Input>();
 	const describe = module.describeCompleted;
+	const ownInput = ({ input, error }: FailedItem<PreparedItem>): FailedItem<Input> => ({
+		input: input && inputs.get(input),
+		error,
+	});
 	return {
 		option: module.option,
 		description: module.description,
@@ -104,10 +115,8 @@ function toOperation<Input>(module: OperationModule<Input>): Operation {
 			((record) =>
 				describe({
 					...record,
-					failed: record.failed.map(({ input, error }) => ({
-						input: input && inputs.get(input),
-						error,
-					})),
+					deciding: ownInput(record.deciding),
+					failed: record.failed.map(ownInput),
 				})),
 	};
 }

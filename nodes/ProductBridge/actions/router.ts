@@ -6,7 +6,13 @@ import { toErrorItem, toNodeError } from '../helpers/errors';
 import type { ItemResult } from '../helpers/runItems';
 import { runItems } from '../helpers/runItems';
 import { ProductBridgeClient } from '../transport';
-import type { Operation, PreparedItem, ResourceOperations, RunRecord } from './node.type';
+import type {
+	FailedItem,
+	Operation,
+	PreparedItem,
+	ResourceOperations,
+	RunRecord,
+} from './node.type';
 import { readRunOptions } from './runOptions';
 import * as user from './user/User.resource';
 
@@ -73,7 +79,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (decidingItem !== undefined) {
 		const deciding = results[decidingItem] as { ok: false; error: unknown };
 		const error = fail(decidingItem, deciding.error);
-		throw withCompletedWork(error, action, runRecord(results, inputs, itemCount));
+		const record = runRecord(results, inputs, itemCount, decidingItem);
+		throw withCompletedWork(error, action, record);
 	}
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
@@ -103,23 +110,26 @@ function attempt<T>(read: () => T): ItemResult<T> {
 	}
 }
 
-/** What the run had done with every item when it stopped. */
+/** What the run had done with every item when `decidingItem`'s failure stopped it. */
 function runRecord(
 	results: Array<ItemResult<IDataObject>>,
 	inputs: Array<ItemResult<PreparedItem>>,
 	itemCount: number,
+	decidingItem: number,
 ): RunRecord<PreparedItem> {
+	const failedItem = (itemIndex: number, error: unknown): FailedItem<PreparedItem> => {
+		const input = inputs[itemIndex];
+		return { input: input.ok ? input.value : undefined, error };
+	};
 	const record: RunRecord<PreparedItem> = {
 		outputs: [],
+		deciding: failedItem(decidingItem, (results[decidingItem] as { error: unknown }).error),
 		failed: [],
 		notStarted: itemCount - results.length,
 	};
 	results.forEach((result, itemIndex) => {
 		if (result.ok) record.outputs.push(result.value);
-		else {
-			const input = inputs[itemIndex];
-			record.failed.push({ input: input.ok ? input.value : undefined, error: result.error });
-		}
+		else if (itemIndex !== decidingItem) record.failed.push(failedItem(itemIndex, result.error));
 	});
 	return record;
 }

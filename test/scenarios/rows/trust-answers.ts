@@ -25,7 +25,7 @@ export const ROWS: readonly Scenario[] = [
 		expected: {
 			stop: {
 				itemIndex: 0,
-				message: NOT_ABOUT_THE_USER,
+				message: `${NOT_ABOUT_THE_USER} (2 items not sent)`,
 				description: contains("This is not a 'user not found'"),
 				httpCode: '404',
 			},
