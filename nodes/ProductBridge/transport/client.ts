@@ -14,7 +14,7 @@ import { FlowController, flowIdentity, pause, sharedFlow } from './flow';
 import { CREDENTIAL_TYPE, sendAttempt } from './request';
 import { ReachBreaker } from './breaker';
 import { FirstContactGate } from './firstContact';
-import { credentialScope, hasApiKey } from './sendable';
+import { hasApiKey } from './sendable';
 
 export { CREDENTIAL_TYPE } from './request';
 
@@ -98,7 +98,10 @@ export class ProductBridgeClient {
 
 	private readonly firstContact = new FirstContactGate();
 
-	/** Names the credential without any of its key, for what this node remembers per execution. */
+	/**
+	 * Names the credential (its API and a fingerprint of its key, never the key): the shared flow
+	 * and what the node remembers per execution are kept under it.
+	 */
 	readonly credentialScope: string;
 
 	private readonly redactor: Redactor;
@@ -123,6 +126,7 @@ export class ProductBridgeClient {
 		this.settings = settings;
 		this.redactor = new Redactor(credentials.apiKey);
 		const baseUrl = readBaseUrl(credentials.baseUrl);
+		this.credentialScope = flowIdentity(baseUrl.ok ? baseUrl.apiRoot : '', credentials.apiKey);
 		if (baseUrl.ok) {
 			this.apiRoot = baseUrl.apiRoot;
 			this.host = baseUrl.host;
@@ -130,13 +134,10 @@ export class ProductBridgeClient {
 			// is kept, never this run's context.
 			const logger = context.logger;
 			const host = baseUrl.host;
-			this.flow = sharedFlow(
-				flowIdentity(baseUrl.apiRoot, credentials.apiKey),
-				settings.concurrency,
-				(perSecond) =>
-					logger?.info(
-						`ProductBridge: requests to ${host} are now paced at ${perSecond.toFixed(1)} per second after a rate limit (429)`,
-					),
+			this.flow = sharedFlow(this.credentialScope, settings.concurrency, (perSecond) =>
+				logger?.info(
+					`ProductBridge: requests to ${host} are now paced at ${perSecond.toFixed(1)} per second after a rate limit (429)`,
+				),
 			);
 		} else {
 			this.apiRoot = '';
@@ -145,7 +146,6 @@ export class ProductBridgeClient {
 			this.flow = new FlowController(1);
 		}
 		if (!hasApiKey(credentials)) this.stopped ??= failures.noKey();
-		this.credentialScope = credentialScope(this.apiRoot, credentials);
 	}
 
 	static async create(

@@ -1,5 +1,4 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import { createHash } from 'node:crypto';
 
 /** Whether the credential has a key at all; the credential refuses to send a blank one. */
 export function hasApiKey(credentials: ICredentialDataDecryptedObject): boolean {
@@ -25,15 +24,4 @@ export function keptInProcess(error: unknown): string | undefined {
 		current = (current as IDataObject).cause;
 	}
 	return undefined;
-}
-
-/** Names one credential (its Base URL and key) without holding or showing any of the key. */
-export function credentialScope(
-	apiRoot: string,
-	credentials: ICredentialDataDecryptedObject,
-): string {
-	const key = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	return createHash('sha256')
-		.update(JSON.stringify([apiRoot, key]))
-		.digest('base64url');
 }

@@ -4,10 +4,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { contradictionError, notFoundError } from '../../helpers/errors';
 import { readChoice, readFlag } from '../../helpers/itemParameter';
 import { canonicalUserId } from '../../helpers/validation';
-import { ExecutionMemory, executionScope } from '../../helpers/executionMemory';
 import { ProductBridgeFailure } from '../../transport';
-import type { DeleteResult, ProductBridgeClient, ProductBridgeUser } from '../../transport';
-import type { CompletedWork, RunRecord } from '../node.type';
+import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
+import { describeDeleteRun, markMayHaveActed } from './deleteRecord';
+import {
+	emailKey,
+	EarlierTries,
+	MAYBE_BY_EARLIER_TRY,
+	REMOVED_BY_EARLIER_TRY,
+} from './earlierTries';
 import type { UserIdentifier } from './identify';
 import {
 	identifierFields,
@@ -45,7 +50,7 @@ const displayOptions = { show: { resource: ['user'], operation: ['delete'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-interface DeleteInput {
+export interface DeleteInput {
 	identifier: UserIdentifier;
 	dryRun: boolean;
 	onNotFound: 'continue' | 'error';
@@ -97,7 +102,7 @@ export async function execute(
 			`${notFoundMessage(identifier)} now`,
 			AMBIGUOUS_NOTE,
 		);
-		mayHaveRemoved.add(error);
+		markMayHaveActed(error);
 		throw error;
 	};
 	// ProductBridge's own 404 to a request by id already says the user is not linked: nothing more
@@ -107,7 +112,7 @@ export async function execute(
 		if (onNotFound === 'error') throw userNotFoundError(this.getNode(), itemIndex, identifier);
 		return output(shown, 'not_found', { verified });
 	};
-	const removed = async (item: DeleteOutput, userId: string) =>
+	const withCheck = async (item: DeleteOutput, userId: string) =>
 		verifying ? await verify(this, item, userId, itemIndex, client) : item;
 	const earlier = new EarlierTries(this, client);
 	// Not found now, after an earlier try of this node in this execution removed them or may have.
@@ -126,14 +131,14 @@ export async function execute(
 		const shown = identifierFields(identifier);
 		const userId = canonicalUserId(identifier.userId);
 		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
-		if (result.deleted) return await removed(output(shown, 'deleted'), userId);
+		if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
 		if (!result.afterLostAnswer) return notFoundAfterEarlierTries(shown, userId);
 		// An earlier try of this execution proved it removed them: the lost answer changes nothing.
 		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierTries(shown, userId);
 		// Nothing proved the user was linked before this run: removed by us, or never there.
 		if (onNotFound === 'error') failAmbiguous();
 		const ambiguous = output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
-		return await removed(ambiguous, userId);
+		return await withCheck(ambiguous, userId);
 	}
 
 	const found = await lookUpUser(client, identifier);
@@ -149,10 +154,10 @@ export async function execute(
 	const userId = found.user.user_id;
 	const keys = [canonicalUserId(userId), emailKey(identifier)];
 	const result = await earlier.watch(shown, keys, () => client.deleteUser(userId));
-	if (result.deleted) return await removed(output(shown, 'deleted'), userId);
+	if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
 	// The lookup proved the user was linked: a lost answer then "not found" is our own removal.
 	if (result.afterLostAnswer) {
-		return await removed(output(shown, 'deleted', { confirmed_on_retry: true }), userId);
+		return await withCheck(output(shown, 'deleted', { confirmed_on_retry: true }), userId);
 	}
 	// Removed by someone else between the lookup and the delete.
 	return notFound(shown);
@@ -192,144 +197,6 @@ async function verify(
 	return { ...item, verified: true, note };
 }
 
-/** What an earlier try of this node in this execution did to a user (n8n's Retry On Fail). */
-interface EarlierRemoval {
-	/** true: removed; false: the outcome was unknown. */
-	removed: boolean;
-	shown: IDataObject;
-}
-
-const earlierRemovals = new ExecutionMemory<EarlierRemoval>();
-
-/** Failures after which a user may have been removed although the item failed. */
-const mayHaveRemoved = new WeakSet<object>();
-
-/** This execution's record of removals for this node, for the tries n8n's Retry On Fail adds. */
-class EarlierTries {
-	private readonly scope: string | undefined;
-
-	constructor(context: IExecuteFunctions, client: ProductBridgeClient) {
-		this.scope = executionScope(context, client.credentialScope);
-	}
-
-	recall(key: string): EarlierRemoval | undefined {
-		return this.scope === undefined ? undefined : earlierRemovals.recall(this.scope, key);
-	}
-
-	/** Runs the delete, remembering under `keys` that it removed the user, or may have. */
-	async watch(
-		shown: IDataObject,
-		keys: string[],
-		remove: () => Promise<DeleteResult>,
-	): Promise<DeleteResult> {
-		const settled = await remove().then(
-			(result) => ({ ok: true as const, result }),
-			(error: unknown) => ({ ok: false as const, error }),
-		);
-		if (!settled.ok) {
-			if (outcomeUnknown(settled.error)) this.remember(keys, { removed: false, shown });
-			throw settled.error;
-		}
-		const { result } = settled;
-		if (result.deleted) this.remember(keys, { removed: true, shown });
-		else if (result.afterLostAnswer) this.remember(keys, { removed: false, shown });
-		return result;
-	}
-
-	private remember(keys: string[], removal: EarlierRemoval): void {
-		if (this.scope === undefined) return;
-		for (const key of keys) {
-			// A removal proven once stays proven, whatever a later try could not tell.
-			if (!removal.removed && earlierRemovals.recall(this.scope, key)?.removed) continue;
-			earlierRemovals.remember(this.scope, key, removal);
-		}
-	}
-}
-
-function emailKey(identifier: UserIdentifier): string {
-	return `email ${identifier.by === 'email' ? identifier.email : ''}`;
-}
-
-export function describeCompleted(record: RunRecord<DeleteInput>): CompletedWork | undefined {
-	const removed = [
-		...new Set(
-			record.outputs
-				.filter((item) => item.deleted === true)
-				.map((item) => canonicalUserId(item.user_id as string)),
-		),
-	];
-	const everyFailed = [record.deciding, ...record.failed];
-	const unknown = [
-		...new Set([
-			...record.outputs
-				.filter((item) => item.status === 'deleted_or_not_found')
-				.map((item) => canonicalUserId(item.user_id as string)),
-			...everyFailed.flatMap(({ input, error }) =>
-				input !== undefined && outcomeUnknown(error) ? [describeUser(input.identifier)] : [],
-			),
-		]),
-	];
-	const notSent =
-		record.notStarted + record.failed.filter(({ error }) => nothingSent(error)).length;
-	// Sent, answered, and not carried out: refused, or halted between tries. The deciding item's
-	// own error says what happened to it.
-	const notCarriedOut = record.failed.filter(
-		({ error }) => !nothingSent(error) && !outcomeUnknown(error),
-	).length;
-	if (removed.length + unknown.length + notSent + notCarriedOut === 0) return undefined;
-	return {
-		inBrief: [
-			inBriefDone(removed.length, unknown.length),
-			notSent > 0 ? `${items(notSent)} not sent` : '',
-			notCarriedOut > 0 ? `${items(notCarriedOut)} not carried out` : '',
-		]
-			.filter(Boolean)
-			.join('; '),
-		inFull: [
-			removed.length > 0
-				? `Removed by this run before it stopped, and still removed: ${listed(removed)}.`
-				: '',
-			unknown.length > 0
-				? `May have been removed by this run (the outcome is unknown: check in ProductBridge before running them again): ${listed(unknown)}.`
-				: '',
-			notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
-			notCarriedOut > 0
-				? `Sent but not carried out (refused, or stopped between tries), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
-				: '',
-		]
-			.filter(Boolean)
-			.join(' '),
-	};
-}
-
-function inBriefDone(removed: number, unknown: number): string {
-	if (removed === 0) return unknown === 0 ? '' : `this run may have removed ${count(unknown)}`;
-	const also = unknown > 0 ? ` and may have removed ${unknown} more` : '';
-	return `this run had already removed ${count(removed)}${also}`;
-}
-
-function outcomeUnknown(error: unknown): boolean {
-	if (error instanceof ProductBridgeFailure) return error.outcomeUnknown;
-	return typeof error === 'object' && error !== null && mayHaveRemoved.has(error);
-}
-
-function nothingSent(error: unknown): boolean {
-	return error instanceof ProductBridgeFailure && error.nothingSent;
-}
-
-/** The user as the item named them: the canonical id, or the email looked up. */
-function describeUser(identifier: UserIdentifier): string {
-	return identifier.by === 'userId' ? canonicalUserId(identifier.userId) : identifier.email;
-}
-
-function listed(users: string[]): string {
-	const shown = users.slice(0, COMPLETED_IDS_SHOWN).join(', ');
-	const more = users.length - COMPLETED_IDS_SHOWN;
-	return more > 0 ? `${shown} and ${more} more` : shown;
-}
-
-const COMPLETED_IDS_SHOWN = 20;
-
 const LOST_THEN_NOT_FOUND =
 	'The answer to the first delete request was lost (a timeout, a dropped connection or a gateway error), and the retry found that this user is not in the organization now. This run may or may not have removed them: they were either removed by that first request or were never linked.';
 
@@ -355,20 +222,6 @@ function joinNotes(first: string | null, second: string): string {
 	return first === null ? second : `${first} ${second}`;
 }
 
-function count(users: number): string {
-	return users === 1 ? '1 user' : `${users} users`;
-}
-
-function items(how: number): string {
-	return how === 1 ? '1 item' : `${how} items`;
-}
-
-const REMOVED_BY_EARLIER_TRY =
-	'Removed earlier in this execution by this node (an earlier try, when Settings → Retry On Fail ran the node again after it failed, or an earlier pass of a loop): ProductBridge confirmed that removal, so it now finds the user gone.';
-
-const MAYBE_BY_EARLIER_TRY =
-	'Earlier in this execution this node sent a delete for this user whose answer was lost (an earlier try under Settings → Retry On Fail, or an earlier pass of a loop), and now ProductBridge finds the user not in the organization: removed by that request, or never linked. Either way, they are not linked now.';
-
 function output(
 	shown: IDataObject,
 	status: Status,
@@ -393,3 +246,6 @@ function output(
 function auditFields(user: ProductBridgeUser): IDataObject {
 	return { user_id: user.user_id, email: user.email ?? null, name: user.name ?? null };
 }
+
+/** What the run had done with its items, for the error when a failure stops it. */
+export const describeCompleted = describeDeleteRun;

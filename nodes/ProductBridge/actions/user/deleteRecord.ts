@@ -1,0 +1,103 @@
+import { canonicalUserId } from '../../helpers/validation';
+import { ProductBridgeFailure } from '../../transport';
+import type { CompletedWork, RunRecord } from '../node.type';
+import type { DeleteInput } from './delete.operation';
+import type { UserIdentifier } from './identify';
+
+/* What a stopped Delete run had done with its items, for the error that stops it. */
+
+/** Failures after which a user may have been removed although the item failed. */
+const mayHaveRemoved = new WeakSet<object>();
+
+/** A failure after which the user may have been removed (a lost answer, then "not found now"). */
+export function markMayHaveActed(error: object): void {
+	mayHaveRemoved.add(error);
+}
+
+export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork | undefined {
+	const removed = [
+		...new Set(
+			record.outputs
+				.filter((item) => item.deleted === true)
+				.map((item) => canonicalUserId(item.user_id as string)),
+		),
+	];
+	const everyFailed = [record.deciding, ...record.failed];
+	const unknown = [
+		...new Set([
+			...record.outputs
+				.filter((item) => item.status === 'deleted_or_not_found')
+				.map((item) => canonicalUserId(item.user_id as string)),
+			...everyFailed.flatMap(({ input, error }) =>
+				input !== undefined && mayHaveActed(error) ? [describeUser(input.identifier)] : [],
+			),
+		]),
+	];
+	const notSent = record.notStarted + everyFailed.filter(({ error }) => nothingSent(error)).length;
+	// Sent, answered, and not carried out: refused, or halted between tries. The deciding item's
+	// own error says what happened to it.
+	const notCarriedOut = record.failed.filter(
+		({ error }) => !nothingSent(error) && !mayHaveActed(error),
+	).length;
+	if (removed.length + unknown.length + notSent + notCarriedOut === 0) return undefined;
+	return {
+		inBrief: [
+			inBriefDone(removed.length, unknown.length),
+			notSent > 0 ? `${items(notSent)} not sent` : '',
+			notCarriedOut > 0 ? `${items(notCarriedOut)} not carried out` : '',
+		]
+			.filter(Boolean)
+			.join('; '),
+		inFull: [
+			removed.length > 0
+				? `Removed by this run before it stopped, and still removed: ${listed(removed)}.`
+				: '',
+			unknown.length > 0
+				? `May have been removed by this run (the outcome is unknown: check in ProductBridge before running them again): ${listed(unknown)}.`
+				: '',
+			notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
+			notCarriedOut > 0
+				? `Sent but not carried out (refused, or stopped between tries), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
+				: '',
+		]
+			.filter(Boolean)
+			.join(' '),
+	};
+}
+
+function inBriefDone(removed: number, unknown: number): string {
+	if (removed === 0) return unknown === 0 ? '' : `this run may have removed ${count(unknown)}`;
+	const also = unknown > 0 ? ` and may have removed ${unknown} more` : '';
+	return `this run had already removed ${count(removed)}${also}`;
+}
+
+/** Whether the user may have been removed although the item failed. */
+export function mayHaveActed(error: unknown): boolean {
+	if (error instanceof ProductBridgeFailure) return error.outcomeUnknown;
+	return typeof error === 'object' && error !== null && mayHaveRemoved.has(error);
+}
+
+function nothingSent(error: unknown): boolean {
+	return error instanceof ProductBridgeFailure && error.nothingSent;
+}
+
+/** The user as the item named them: the canonical id, or the email looked up. */
+function describeUser(identifier: UserIdentifier): string {
+	return identifier.by === 'userId' ? canonicalUserId(identifier.userId) : identifier.email;
+}
+
+function listed(users: string[]): string {
+	const shown = users.slice(0, COMPLETED_IDS_SHOWN).join(', ');
+	const more = users.length - COMPLETED_IDS_SHOWN;
+	return more > 0 ? `${shown} and ${more} more` : shown;
+}
+
+const COMPLETED_IDS_SHOWN = 20;
+
+function count(users: number): string {
+	return users === 1 ? '1 user' : `${users} users`;
+}
+
+function items(how: number): string {
+	return how === 1 ? '1 item' : `${how} items`;
+}
