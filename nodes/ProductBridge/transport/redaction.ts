@@ -25,6 +25,9 @@ export class Redactor {
 
 	private readonly pieces: ReadonlySet<string>;
 
+	/** Windows of the key's skeleton in the forms an echo may take (see `echoSkeletons`). */
+	private readonly echoes: ReadonlySet<string>;
+
 	constructor(apiKey: unknown) {
 		this.key = typeof apiKey === 'string' ? apiKey.trim() : '';
 		// Compared without letter case: a key shown in other case is still the key.
@@ -34,6 +37,20 @@ export class Redactor {
 			pieces.add(folded.slice(start, start + PIECE_LENGTH));
 		}
 		this.pieces = pieces;
+		this.echoes = windowsOf(echoSkeletons(this.key));
+	}
+
+	/**
+	 * Whether the text may carry the key back in a form the piece masking cannot see: split by
+	 * separators or invisible characters, in fullwidth letters, reversed, in hex or base64.
+	 */
+	mayEcho(text: string): boolean {
+		if (this.echoes.size === 0) return false;
+		const seen = skeleton(text);
+		for (let start = 0; start + ECHO_WINDOW <= seen.length; start++) {
+			if (this.echoes.has(seen.slice(start, start + ECHO_WINDOW))) return true;
+		}
+		return false;
 	}
 
 	/** The text with the key and every piece of it (six characters or more, in any letter case) masked. */
@@ -105,6 +122,7 @@ export class Redactor {
 		// A run cut by the window may be shorter than a long token: it is dropped, not shown.
 		const window = limit + 2 * Math.max(this.key.length, PIECE_LENGTH) + 64;
 		let shown = oneLine.slice(0, window);
+		if (this.mayEcho(shown)) return WITHHELD;
 		const cutByWindow = oneLine.length > window;
 		if (cutByWindow) shown = shown.replace(TRAILING_TOKEN_CHARACTERS, '');
 		// A hyphenated UUID (a user id, a request id) says what the answer is about and hides nothing.
@@ -117,7 +135,7 @@ export class Redactor {
 	 * no key that could become a prototype, every string redacted.
 	 */
 	clean(value: unknown): unknown {
-		if (typeof value === 'string') return this.redact(value);
+		if (typeof value === 'string') return this.mayEcho(value) ? MASK : this.redact(value);
 		if (Array.isArray(value)) return value.map((entry) => this.clean(entry));
 		if (typeof value !== 'object' || value === null) return value;
 		const copy: IDataObject = {};
@@ -139,6 +157,44 @@ const SEGMENT_TOKEN = /[\w\-=%\\&#;]{16,}/g;
 const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
 const HYPHENATED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRAILING_TOKEN_CHARACTERS = /[\w\-+/=%\\&#;]+$/;
+
+const WITHHELD = '[withheld: it may carry the API key back]';
+
+/** Letters and digits compared at a time: ten in a row of the key's skeleton never occur by chance. */
+const ECHO_WINDOW = 10;
+
+/**
+ * Letters and digits only, lower case, after NFKC (fullwidth letters become plain ones) and
+ * percent-decoding: separators, invisible characters, escapes' marks and letter case fall away.
+ */
+function skeleton(text: string): string {
+	const decoded = text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) =>
+		String.fromCharCode(parseInt(hex, 16)),
+	);
+	return decoded
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '');
+}
+
+/** The key's skeleton as it is, reversed, in hex and in base64 at each of its three alignments. */
+function echoSkeletons(key: string): string[] {
+	if (key === '') return [];
+	const bytes = Buffer.from(key, 'utf8');
+	const forms = [key, [...key].reverse().join(''), bytes.toString('hex')];
+	for (let offset = 0; offset < 3; offset++) forms.push(bytes.subarray(offset).toString('base64'));
+	return forms.map(skeleton);
+}
+
+function windowsOf(skeletons: string[]): ReadonlySet<string> {
+	const windows = new Set<string>();
+	for (const form of skeletons) {
+		for (let start = 0; start + ECHO_WINDOW <= form.length; start++) {
+			windows.add(form.slice(start, start + ECHO_WINDOW));
+		}
+	}
+	return windows;
+}
 
 /** Lower case for ASCII letters only, so that every character keeps its place. */
 function foldCase(text: string): string {
