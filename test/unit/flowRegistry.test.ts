@@ -49,7 +49,16 @@ describe('who shares a flow controller', () => {
 	});
 
 	it('does not tell a Base URL apart by the case of its host', () => {
-		expect(flowIdentity(API.toUpperCase(), KEY_A)).toBe(flowIdentity(API, KEY_A));
+		const shouted = 'HTTPS://API.PRODUCTBRIDGE.IO/api/external/v1';
+		expect(flowIdentity(shouted, KEY_A)).toBe(flowIdentity(API, KEY_A));
+	});
+
+	it('tells apart paths that differ only in case (a gateway may route by path)', () => {
+		expect(flowIdentity(`${API}/TenantA`, KEY_A)).not.toBe(flowIdentity(`${API}/tenanta`, KEY_A));
+	});
+
+	it('takes the key as the credential sends it, trimmed', () => {
+		expect(flowIdentity(API, ` ${KEY_A} `)).toBe(flowIdentity(API, KEY_A));
 	});
 });
 

@@ -117,7 +117,9 @@ describe('deleteUser through n8n’s request helper', () => {
 			kind: 'notProductBridge',
 			outcomeUnknown: true,
 			message: `The Base URL does not lead to ProductBridge's API: ${HOST} answered HTTP 200, not in ProductBridge's format`,
-			description: expect.stringContaining('It answered: text/html (20 bytes), "<html>Welcome</html>".'),
+			description: expect.stringContaining(
+				'It answered: text/html (20 bytes), "<html>Welcome</html>".',
+			),
 		};
 		await expect(client.deleteUser(ADA)).rejects.toMatchObject(foreign);
 		await expect(client.deleteUser(GRACE)).rejects.toMatchObject({ kind: 'notProductBridge' });

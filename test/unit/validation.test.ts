@@ -2,7 +2,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { canonicalUserId, requireUserId } from '../../nodes/ProductBridge/helpers/validation.ts';
+import { canonicalUuid, requireUserId } from '../../nodes/ProductBridge/helpers/validation.ts';
 
 const node: INode = {
 	id: 'pb',
@@ -65,7 +65,7 @@ describe('user id', () => {
 
 	it('gives every spelling of one id the same canonical form', () => {
 		const canonical = '3f2a8c1e-4b5d-4e6f-9a0b-1c2d3e4f5a6b';
-		expect(canonicalUserId('3F2A8C1E4B5D4E6F9A0B1C2D3E4F5A6B')).toBe(canonical);
-		expect(canonicalUserId('3F2A8C1E-4B5D-4E6F-9A0B-1C2D3E4F5A6B')).toBe(canonical);
+		expect(canonicalUuid('3F2A8C1E4B5D4E6F9A0B1C2D3E4F5A6B')).toBe(canonical);
+		expect(canonicalUuid('3F2A8C1E-4B5D-4E6F-9A0B-1C2D3E4F5A6B')).toBe(canonical);
 	});
 });

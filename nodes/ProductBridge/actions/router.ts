@@ -35,11 +35,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		];
 	}
 	const { concurrency } = options.value;
-	// No more requests can be in flight than there are items: the advice in failures depends on it.
-	const client = await ProductBridgeClient.create(this, {
-		...options.value,
-		concurrency: Math.max(1, Math.min(concurrency, itemCount)),
-	});
+	// The configured Concurrency caps the flow shared with other runs on this key; the item count
+	// only bounds this run's own requests (the advice in failures depends on it).
+	const client = await ProductBridgeClient.create(this, { ...options.value, itemCount });
 	const fail = (itemIndex: number, error: unknown) =>
 		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
 

@@ -37,7 +37,7 @@ export function requireEmail(node: INode, itemIndex: number, value: unknown): st
 }
 
 /** Same key for every spelling of one id, so duplicates in any case or hyphenation meet. */
-export { canonicalUuid as canonicalUserId } from '../transport';
+export { canonicalUuid } from '../transport';
 
 function fail(node: INode, itemIndex: number, problem: string): never {
 	throw invalidInputError(

@@ -26,6 +26,8 @@ export interface TransportSettings {
 	requestTimeout: number;
 	/** How long, in seconds, one item may wait in all for rate limits (429, 503 with Retry-After). */
 	maxRateLimitWait: number;
+	/** The run's items, when known: no more of its requests than that can be in flight. */
+	itemCount?: number;
 }
 
 /** The longest pause one answer may impose on everyone sharing the key: the longest Max Wait. */
@@ -189,8 +191,8 @@ export class ProductBridgeClient {
 		return `${parts.join('; ')}.`;
 	}
 
-	async deleteUser(canonicalUserId: string): Promise<DeleteResult> {
-		const settled = await this.call(DELETE, { user_id: canonicalUserId });
+	async deleteUser(canonicalUuid: string): Promise<DeleteResult> {
+		const settled = await this.call(DELETE, { user_id: canonicalUuid });
 		if (settled.kind === 'success') return { deleted: true };
 		return { deleted: false, afterLostAnswer: settled.mayHaveActed };
 	}
@@ -252,21 +254,21 @@ export class ProductBridgeClient {
 		// Real failures count against Max Retries; "not yet" answers spend the time budget instead.
 		let failed = 0;
 		let later = 0;
-		const unknownOutcome = () => endpoint.acts && mayHaveActed;
+		const outcomeUnknown = () => endpoint.acts && mayHaveActed;
 		const ended = () => this.ended() || this.isCancelled();
-		for (let attempt = 1; ; attempt++) {
-			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
+		for (;;) {
+			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 			const waitStartedAt = Date.now();
 			await this.flow.waitWhilePaused(() => ended() || this.pausedTooLong(leftMs()));
-			if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
-			if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
-			if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), unknownOutcome());
+			if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
+			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
+			if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), outcomeUnknown());
 
 			const result = await this.exchange(endpoint, payload, leftMs, waitStartedAt);
 			if (result === undefined) {
-				if (this.ended()) throw this.stoppedFor(unknownOutcome(), sentAny);
-				if (this.isCancelled()) throw failures.cancelled(unknownOutcome());
-				throw this.heldTooLong(leftMs(), unknownOutcome());
+				if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
+				if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
+				throw this.heldTooLong(leftMs(), outcomeUnknown());
 			}
 			sentAny = true;
 			if ('networkCode' in result && result.keptInProcess !== undefined) {
@@ -281,9 +283,9 @@ export class ProductBridgeClient {
 					throw failures.unreachable(
 						this.host,
 						{ code: result.code, message: this.redactor.summarize(result.message) },
-						attempt,
+						failed,
 						decideRetry(result, 1, 1).retry,
-						unknownOutcome(),
+						outcomeUnknown(),
 						this.oneAtATime(),
 					);
 				}
@@ -306,7 +308,7 @@ export class ProductBridgeClient {
 			if (isComeBackLater(reading.status, reading.retryAfter)) {
 				this.comeBackLater(reading.status, reading.retryAfter, ++later, leftMs, result.sentAt, {
 					budgetMs,
-					outcomeUnknown: unknownOutcome(),
+					outcomeUnknown: outcomeUnknown(),
 				});
 				continue;
 			}
@@ -318,9 +320,9 @@ export class ProductBridgeClient {
 					reading.serverMessage && this.redactor.excerpt(reading.serverMessage, 160);
 				throw failures.gaveUpOnStatus(
 					reading.status,
-					attempt,
+					failed,
 					serverSays,
-					unknownOutcome(),
+					outcomeUnknown(),
 					this.oneAtATime(),
 				);
 			}
@@ -381,7 +383,7 @@ export class ProductBridgeClient {
 
 	/** Whether this run sends one request at a time, so that fewer in flight cannot help. */
 	private oneAtATime(): boolean {
-		return this.settings.concurrency <= 1;
+		return Math.min(this.settings.concurrency, this.settings.itemCount ?? Infinity) <= 1;
 	}
 
 	private failureFor(

@@ -200,7 +200,7 @@ export const failures = {
 		),
 
 	refused: (status: number, serverSays: string, outcomeUnknown: boolean) =>
-		withUnknownOutcome(
+		failureOf(
 			{
 				message:
 					status === 422
@@ -227,7 +227,7 @@ export const failures = {
 		oneAtATime: boolean,
 		outcomeUnknown: boolean,
 	) =>
-		withUnknownOutcome(
+		failureOf(
 			{
 				message:
 					wait.askedMs === undefined
@@ -256,7 +256,7 @@ export const failures = {
 		outcomeUnknown: boolean,
 		oneAtATime: boolean,
 	) =>
-		withUnknownOutcome(
+		failureOf(
 			{
 				message:
 					status === 429
@@ -277,7 +277,7 @@ export const failures = {
 		outcomeUnknown: boolean,
 		oneAtATime: boolean,
 	) =>
-		withUnknownOutcome(
+		failureOf(
 			{
 				message: `Could not reach ProductBridge at ${host}${afterAttempts(attempts)}`,
 				// No httpCode: n8n would replace the message with its own text for a network code.
@@ -288,7 +288,7 @@ export const failures = {
 		),
 
 	cancelled: (outcomeUnknown: boolean) =>
-		withUnknownOutcome(
+		failureOf(
 			{
 				message: 'The execution was cancelled before ProductBridge answered',
 				description: 'Nothing further was sent.',
@@ -298,7 +298,8 @@ export const failures = {
 		),
 };
 
-function withUnknownOutcome(
+/** The failure, marked "the outcome is unknown" when it is. */
+function failureOf(
 	text: { message: string; description: string; httpCode?: string },
 	kind: FailureKind,
 	outcomeUnknown: boolean,

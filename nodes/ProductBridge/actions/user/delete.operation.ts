@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { contradictionError, notFoundError } from '../../helpers/errors';
 import { readChoice, readFlag } from '../../helpers/itemParameter';
-import { canonicalUserId } from '../../helpers/validation';
+import { canonicalUuid } from '../../helpers/validation';
 import { ProductBridgeFailure } from '../../transport';
 import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
 import { describeDeleteRun, markMayHaveActed } from './deleteRecord';
@@ -129,7 +129,7 @@ export async function execute(
 
 	if (identifier.by === 'userId' && !dryRun) {
 		const shown = identifierFields(identifier);
-		const userId = canonicalUserId(identifier.userId);
+		const userId = canonicalUuid(identifier.userId);
 		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
 		if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
 		if (!result.afterLostAnswer) return notFoundAfterEarlierTries(shown, userId);
@@ -152,7 +152,7 @@ export async function execute(
 	// From here on the user goes by the id the lookup found, never by email again: the email could
 	// match somebody else by the time of the check.
 	const userId = found.user.user_id;
-	const keys = [canonicalUserId(userId), emailKey(identifier)];
+	const keys = [canonicalUuid(userId), emailKey(identifier)];
 	const result = await earlier.watch(shown, keys, () => client.deleteUser(userId));
 	if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
 	// The lookup proved the user was linked: a lost answer then "not found" is our own removal.

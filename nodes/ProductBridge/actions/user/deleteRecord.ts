@@ -1,4 +1,4 @@
-import { canonicalUserId } from '../../helpers/validation';
+import { canonicalUuid } from '../../helpers/validation';
 import { ProductBridgeFailure } from '../../transport';
 import type { CompletedWork, RunRecord } from '../node.type';
 import type { DeleteInput } from './delete.operation';
@@ -19,7 +19,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 		...new Set(
 			record.outputs
 				.filter((item) => item.deleted === true)
-				.map((item) => canonicalUserId(item.user_id as string)),
+				.map((item) => canonicalUuid(item.user_id as string)),
 		),
 	];
 	const everyFailed = [record.deciding, ...record.failed];
@@ -27,7 +27,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 		...new Set([
 			...record.outputs
 				.filter((item) => item.status === 'deleted_or_not_found')
-				.map((item) => canonicalUserId(item.user_id as string)),
+				.map((item) => canonicalUuid(item.user_id as string)),
 			...everyFailed.flatMap(({ input, error }) =>
 				input !== undefined && mayHaveActed(error) ? [describeUser(input.identifier)] : [],
 			),
@@ -83,7 +83,7 @@ function nothingSent(error: unknown): boolean {
 
 /** The user as the item named them: the canonical id, or the email looked up. */
 function describeUser(identifier: UserIdentifier): string {
-	return identifier.by === 'userId' ? canonicalUserId(identifier.userId) : identifier.email;
+	return identifier.by === 'userId' ? canonicalUuid(identifier.userId) : identifier.email;
 }
 
 function listed(users: string[]): string {

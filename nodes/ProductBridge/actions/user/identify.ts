@@ -8,7 +8,7 @@ import type {
 
 import { notFoundError } from '../../helpers/errors';
 import { readChoice, readItemParameter } from '../../helpers/itemParameter';
-import { canonicalUserId, requireEmail, requireUserId } from '../../helpers/validation';
+import { canonicalUuid, requireEmail, requireUserId } from '../../helpers/validation';
 import type { ProductBridgeClient, RetrieveResult } from '../../transport';
 
 /** How an operation finds its user: by ProductBridge's user id, or by email through a lookup. */
@@ -134,6 +134,6 @@ export async function lookUpUser(
 	return await client.retrieveUser(
 		identifier.by === 'email'
 			? { email: identifier.email }
-			: { user_id: canonicalUserId(identifier.userId) },
+			: { user_id: canonicalUuid(identifier.userId) },
 	);
 }

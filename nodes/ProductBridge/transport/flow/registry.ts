@@ -1,11 +1,15 @@
 import { createHash } from 'crypto';
 
-/** Who shares a controller: one API (its normalised root) and one key, known by its hash only. */
+/**
+ * Who shares a controller: one API (its root, the scheme and host in any letter case) and one key
+ * as the credential sends it (trimmed), known by its hash only.
+ */
 export function flowIdentity(apiRoot: string, apiKey: unknown): string {
 	const fingerprint = createHash('sha256')
-		.update(typeof apiKey === 'string' ? apiKey : '')
+		.update(typeof apiKey === 'string' ? apiKey.trim() : '')
 		.digest('hex');
-	return `${apiRoot.toLowerCase()} ${fingerprint}`;
+	const origin = /^[a-z][a-z\d+.-]*:\/\/[^/]*/i.exec(apiRoot)?.[0] ?? '';
+	return `${origin.toLowerCase()}${apiRoot.slice(origin.length)} ${fingerprint}`;
 }
 
 export interface RegistryLimits {
