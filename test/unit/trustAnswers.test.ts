@@ -108,14 +108,16 @@ describe('nothing shown of a foreign answer gives the key away', () => {
 		});
 
 		expect(type).not.toContain(base64(KEY).slice(4, 12));
-		expect(target).toBe('a redirect to https://elsewhere.example/?[redacted]');
+		expect(target).toBe(
+			'a redirect to https://elsewhere.example[withheld: it may carry the API key back]',
+		);
 		const slashed = redactor.describeAnswer({
 			contentType: '',
 			text: '',
 			location: `https://elsewhere.example/login?echo=${base64(`///${REQUEST}`).replace(/(.{10})/g, '$1/')}`,
 		});
 		expect(base64Pieces().filter((piece) => slashed.includes(piece))).toEqual([]);
-		expect(slashed).toMatch(/^a redirect to https:\/\/elsewhere\.example\/login\?/);
+		expect(slashed).toMatch(/^a redirect to https:\/\/elsewhere\.example/);
 	});
 });
 

@@ -93,7 +93,7 @@ const NO_FURTHER_REQUESTS = 'No further requests were sent in this execution.';
 const NOTHING_SENT = 'Nothing was sent to ProductBridge in this execution.';
 
 const OUTCOME_UNKNOWN =
-	'An earlier try may have reached ProductBridge before its answer was lost, so it may already have been carried out: check in ProductBridge before running this item again.';
+	"This request, or an earlier try of it, may have been carried out although no answer in ProductBridge's format says so (an answer was lost, cut off or not ProductBridge's): check in ProductBridge before running this item again.";
 
 /** The texts of each failure, in one place. `summary` arguments are already redacted. */
 export const failures = {

@@ -122,7 +122,8 @@ export class Redactor {
 		// A run cut by the window may be shorter than a long token: it is dropped, not shown.
 		const window = limit + 2 * Math.max(this.key.length, PIECE_LENGTH) + 64;
 		let shown = oneLine.slice(0, window);
-		if (this.mayEcho(shown)) return WITHHELD;
+		// What piece masking leaves may still spell the key in another form: then nothing is shown.
+		if (this.mayEcho(this.redact(shown))) return WITHHELD;
 		const cutByWindow = oneLine.length > window;
 		if (cutByWindow) shown = shown.replace(TRAILING_TOKEN_CHARACTERS, '');
 		// A hyphenated UUID (a user id, a request id) says what the answer is about and hides nothing.
@@ -135,7 +136,10 @@ export class Redactor {
 	 * no key that could become a prototype, every string redacted.
 	 */
 	clean(value: unknown): unknown {
-		if (typeof value === 'string') return this.mayEcho(value) ? MASK : this.redact(value);
+		if (typeof value === 'string') {
+			const redacted = this.redact(value);
+			return this.mayEcho(redacted) ? MASK : redacted;
+		}
 		if (Array.isArray(value)) return value.map((entry) => this.clean(entry));
 		if (typeof value !== 'object' || value === null) return value;
 		const copy: IDataObject = {};
