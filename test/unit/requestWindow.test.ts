@@ -99,6 +99,28 @@ describe('turns in the shared window', () => {
 		expect(served).toEqual(['waiting', 'newcomer']);
 	});
 
+	it('serves a call sent back by a 429 ahead of the calls that came after it', async () => {
+		const window = new RequestWindow(4);
+		const early = window.ticket();
+		const first = await window.acquire(undefined, early);
+		const served: string[] = [];
+		const queued = (name: string, ticket?: number) =>
+			window.acquire(undefined, ticket).then((slot) => {
+				served.push(name);
+				return slot;
+			});
+		const later = [queued('later 1'), queued('later 2'), queued('later 3')];
+		// The early call's answer was a 429; its slot goes to the next in line, and its retry queues
+		// again with its first ticket, ahead of those still waiting.
+		window.release(first, 'congested');
+		const retry = queued('retry of the early call', early);
+		window.release(await later[0], 'neutral');
+		window.release(await retry, 'neutral');
+		window.release(await later[1], 'neutral');
+		window.release(await later[2], 'neutral');
+		expect(served).toEqual(['later 1', 'retry of the early call', 'later 2', 'later 3']);
+	});
+
 	it('is busy while requests are in flight or waiting, and not after', async () => {
 		const window = new RequestWindow(4);
 		expect(window.busy).toBe(false);

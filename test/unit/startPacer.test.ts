@@ -117,6 +117,28 @@ describe('pacing request starts after a 429', () => {
 		expect(bookedStarts(pacer, 20).every((wait) => wait === 0)).toBe(true);
 	});
 
+	it('learns a limit of a few requests a second across the pauses it asks for', () => {
+		// A bucket of 3 refilled at 3 per second: each wave empties it at once, then waits 1 s.
+		const { clock, pacer } = pacerAt();
+		for (let wave = 0; wave < 5; wave++) {
+			acceptOver(clock, pacer, 3, 30);
+			pacer.rateLimited(clock.now - 5, clock.now + 1000);
+			clock.now += 1000;
+		}
+		expect(pacer.requestsPerSecond).toBeGreaterThan(2);
+		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(3);
+	});
+
+	it('leaves a stretch in which nothing was sent out of the rate it measures', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 100, 1000);
+		clock.now += 3_600_000;
+		pacer.idled(3_600_000);
+		acceptOver(clock, pacer, 100, 1000);
+		pacer.rateLimited(clock.now - 5, clock.now);
+		expect(pacer.requestsPerSecond).toBeCloseTo(90);
+	});
+
 	it('slows a pace already set when the next 429 comes before enough answers', () => {
 		const { clock, pacer } = pacerAt();
 		acceptOver(clock, pacer, 200, 2000);

@@ -256,6 +256,8 @@ export class ProductBridgeClient {
 		let later = 0;
 		const outcomeUnknown = () => endpoint.acts && mayHaveActed;
 		const ended = () => this.ended() || this.isCancelled();
+		// Fair turns: a call sent back by a 429 keeps its place ahead of calls that came later.
+		const ticket = this.flow.ticket();
 		for (;;) {
 			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 			const waitStartedAt = Date.now();
@@ -264,7 +266,7 @@ export class ProductBridgeClient {
 			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 			if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), outcomeUnknown());
 
-			const result = await this.exchange(endpoint, payload, leftMs, waitStartedAt);
+			const result = await this.exchange(endpoint, payload, { leftMs, waitStartedAt, ticket });
 			if (result === undefined) {
 				if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 				if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
@@ -467,13 +469,14 @@ export class ProductBridgeClient {
 	private async exchange(
 		endpoint: Endpoint,
 		payload: IDataObject,
-		leftMs: () => number,
-		waitStartedAt: number,
+		queue: { leftMs: () => number; waitStartedAt: number; ticket: number },
 	): Promise<Exchange | undefined> {
+		const { leftMs, waitStartedAt, ticket } = queue;
 		// A stopped run must not wait out its booked starts: it sends nothing more.
 		const turn = await this.flow.takeTurn(
 			() => this.ended() || this.isCancelled() || this.pausedTooLong(leftMs()),
 			this.context.getExecutionCancelSignal(),
+			ticket,
 		);
 		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;

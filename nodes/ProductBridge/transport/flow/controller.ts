@@ -71,6 +71,7 @@ export class FlowController {
 
 	/** Waits while every request is held by a server's pause, or until `stop()` says so. */
 	async waitWhilePaused(stop: () => boolean): Promise<void> {
+		this.arrive();
 		this.waiters++;
 		try {
 			await this.pauses.wait(stop);
@@ -93,12 +94,23 @@ export class FlowController {
 		if (after !== undefined && after !== before) this.onPaceChange(after);
 	}
 
+	/** A place in the queue for one call, kept by all its tries (see `takeTurn`). */
+	ticket(): number {
+		return this.window.ticket();
+	}
+
 	/**
-	 * A slot in the window and this request's booked start; undefined when `stop()` said so while it
-	 * waited (the slot is given back then) or `cancel` (the execution's signal) aborted.
+	 * A slot in the window and this request's booked start, in the order of `ticket`; undefined
+	 * when `stop()` said so while it waited (the slot is given back then) or `cancel` (the
+	 * execution's signal) aborted.
 	 */
-	async takeTurn(stop: () => boolean, cancel?: AbortSignal): Promise<Turn | undefined> {
-		const slot = await this.window.acquire(cancel);
+	async takeTurn(
+		stop: () => boolean,
+		cancel?: AbortSignal,
+		ticket?: number,
+	): Promise<Turn | undefined> {
+		this.arrive();
+		const slot = await this.window.acquire(cancel, ticket);
 		if (slot === undefined) return undefined;
 		let turn: Turn | undefined;
 		try {
@@ -109,6 +121,14 @@ export class FlowController {
 			if (turn === undefined) this.release(slot, 'neutral');
 		}
 		return turn;
+	}
+
+	/** A request arrives; if it finds the controller idle, the idle stretch is no part of a rate. */
+	private arrive(): void {
+		if (this.window.busy || this.waiters > 0) return;
+		const now = this.pacer.now();
+		this.pacer.idled(now - this.lastActivity);
+		this.lastActivity = now;
 	}
 
 	private turnFor(slot: Slot): Turn {

@@ -38,6 +38,9 @@ export class StartPacer {
 
 	private lastBackOff = Number.NEGATIVE_INFINITY;
 
+	/** 429s came before enough answers to measure: the count runs on across them. */
+	private countingAcrossPauses = false;
+
 	private readonly clock: () => number;
 
 	// Monotonic: a wall clock stepped back (NTP, a resumed VM) must not book starts hours ahead.
@@ -77,6 +80,15 @@ export class StartPacer {
 		this.roundTrip = this.roundTrip === undefined ? ms : this.roundTrip * 0.875 + ms * 0.125;
 	}
 
+	/**
+	 * Nothing was sent or waiting for `ms`: no run used the key. The stretch says nothing about the
+	 * server's rate, so it is left out of the next measurement (a key used once an hour would
+	 * otherwise measure as the slowest pace there is).
+	 */
+	idled(ms: number): void {
+		this.countingSince = Math.max(this.countingSince, Math.min(this.clock(), this.countingSince + ms));
+	}
+
 	/** A request got past the rate limit (any answer but a 429). */
 	accept(): void {
 		this.accepted++;
@@ -91,18 +103,30 @@ export class StartPacer {
 		if (sentAt < this.lastBackOff) return;
 		const now = this.clock();
 		const measured = (this.accepted * 1000) / Math.max(MIN_MEASURE_MS, now - this.countingSince);
+		this.lastBackOff = now;
+		this.nextStart = Math.max(this.nextStart, resumeAt);
+		if (this.accepted < MIN_SAMPLES && this.rate === undefined) {
+			// Too few answers to tell a rate (a shared quota, a proxy's burst limit, or a small
+			// bucket emptied at once). Count from this 429 on, across the next ones and their pauses,
+			// during which the server's bucket refills: a limit of a few requests a second is learned
+			// after a few pauses instead of never. The answers before the first of these 429s
+			// emptied a full bucket and would pass for a faster rate.
+			if (!this.countingAcrossPauses) {
+				this.countingAcrossPauses = true;
+				this.accepted = 0;
+				this.countingSince = now;
+			}
+			return;
+		}
+		this.countingAcrossPauses = false;
 		if (this.accepted >= MIN_SAMPLES) {
 			this.rate = Math.max(MIN_RATE, BACKOFF * Math.min(measured, this.rate ?? measured));
 		} else if (this.rate !== undefined) {
 			// Too few answers to measure, but the pace already set was too fast.
 			this.rate = Math.max(MIN_RATE, BACKOFF * this.rate);
 		}
-		// Otherwise a 429 before enough was accepted (a shared quota, a proxy's burst limit) says
-		// nothing about the rate: the shared pause and the window's halving deal with it.
 		this.accepted = 0;
 		// The pause is not a stretch in which the server could have accepted anything.
 		this.countingSince = Math.max(now, resumeAt);
-		this.lastBackOff = now;
-		this.nextStart = Math.max(this.nextStart, resumeAt);
 	}
 }

@@ -35,6 +35,8 @@ export interface Slot {
 }
 
 interface Waiter {
+	/** When the call first asked: a retry keeps its call's place in the queue. */
+	ticket: number;
 	serve: (slot: Slot | undefined) => void;
 	cancel: AbortSignal | undefined;
 }
@@ -62,8 +64,10 @@ export class RequestWindow {
 
 	private answeredOnce = false;
 
-	/** Requests waiting for a slot, served in arrival order whoever sent them. */
+	/** Requests waiting for a slot, by ticket: in the order their calls arrived, whoever sent them. */
 	private readonly waiting: Waiter[] = [];
+
+	private tickets = 0;
 
 	/**
 	 * One abort listener per execution, however many of its requests wait: a listener each would
@@ -82,19 +86,27 @@ export class RequestWindow {
 		this.cap = Math.max(this.cap, cap);
 	}
 
+	/** A place in the queue for a call, kept by all its tries. */
+	ticket(): number {
+		return ++this.tickets;
+	}
+
 	/**
-	 * A slot, in arrival order; undefined when `cancel` aborts first (that caller leaves the queue,
-	 * everyone else keeps their place).
+	 * A slot, by `ticket` (a new one when none is given): a call that was sent back by a 429 waits
+	 * ahead of calls that came after it. Undefined when `cancel` aborts first (that caller leaves
+	 * the queue, everyone else keeps their place).
 	 */
 	async acquire(): Promise<Slot>;
-	async acquire(cancel: AbortSignal | undefined): Promise<Slot | undefined>;
-	async acquire(cancel?: AbortSignal): Promise<Slot | undefined> {
+	async acquire(cancel: AbortSignal | undefined, ticket?: number): Promise<Slot | undefined>;
+	async acquire(cancel?: AbortSignal, ticket = this.ticket()): Promise<Slot | undefined> {
 		if (cancel?.aborted) return undefined;
-		// Nobody overtakes: a request that finds others waiting queues behind them.
-		if (this.waiting.length === 0 && this.inFlight < this.allowed()) return this.handOut();
+		// Nobody overtakes: a request that finds earlier calls waiting queues behind them.
+		const ahead = this.waiting.length > 0 && this.waiting[0].ticket < ticket;
+		if (!ahead && this.inFlight < this.allowed()) return this.handOut();
 		return await new Promise<Slot | undefined>((resolve) => {
-			const waiter: Waiter = { serve: resolve, cancel };
-			this.waiting.push(waiter);
+			const waiter: Waiter = { ticket, serve: resolve, cancel };
+			const behind = this.waiting.findIndex((other) => other.ticket > ticket);
+			this.waiting.splice(behind === -1 ? this.waiting.length : behind, 0, waiter);
 			if (cancel) this.watch(cancel, waiter);
 		});
 	}
