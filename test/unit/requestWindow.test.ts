@@ -1,4 +1,5 @@
 import { RequestWindow } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
+import type { Slot } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
 
 /** Sends `count` requests through the window at once and answers them with `signal`. */
 async function wave(
@@ -102,12 +103,13 @@ describe('turns in the shared window', () => {
 	it('serves a call sent back by a 429 ahead of the calls that came after it', async () => {
 		const window = new RequestWindow(4);
 		const early = window.ticket();
-		const first = await window.acquire(undefined, early);
+		const first = (await window.acquire(undefined, early)) as Slot;
 		const served: string[] = [];
 		const queued = (name: string, ticket?: number) =>
 			window.acquire(undefined, ticket).then((slot) => {
 				served.push(name);
-				return slot;
+				// No cancel signal: every caller is served.
+				return slot as Slot;
 			});
 		const later = [queued('later 1'), queued('later 2'), queued('later 3')];
 		// The early call's answer was a 429; its slot goes to the next in line, and its retry queues

@@ -54,7 +54,7 @@ describe('deleteUser through n8n’s request helper', () => {
 		const { client } = await clientFor([NOT_LINKED]);
 		await expect(client.deleteUser(ADA)).resolves.toEqual({
 			deleted: false,
-			afterLostAnswer: false,
+			outcomeUnknown: false,
 		});
 	});
 
@@ -68,7 +68,7 @@ describe('deleteUser through n8n’s request helper', () => {
 		const { client } = await clientFor([gatewayPage(502), NOT_LINKED]);
 		await expect(client.deleteUser(ADA)).resolves.toEqual({
 			deleted: false,
-			afterLostAnswer: true,
+			outcomeUnknown: true,
 		});
 	});
 
@@ -160,7 +160,7 @@ describe('network failures as n8n rejects them', () => {
 			const { client, sent } = await clientFor([error, NOT_LINKED]);
 			await expect(client.deleteUser(ADA)).resolves.toEqual({
 				deleted: false,
-				afterLostAnswer: false,
+				outcomeUnknown: false,
 			});
 			expect(sent).toHaveLength(2);
 		},
@@ -173,7 +173,7 @@ describe('network failures as n8n rejects them', () => {
 		const { client } = await clientFor([error, NOT_LINKED]);
 		await expect(client.deleteUser(ADA)).resolves.toEqual({
 			deleted: false,
-			afterLostAnswer: true,
+			outcomeUnknown: true,
 		});
 	});
 

@@ -33,8 +33,8 @@ export interface TransportSettings {
 /** The longest pause one answer may impose on everyone sharing the key: the longest Max Wait. */
 const LONGEST_SHARED_PAUSE_MS = 3600_000;
 
-/** `/users/delete`: gone now, or not linked. `afterLostAnswer`: an earlier try may have removed them. */
-export type DeleteResult = { deleted: true } | { deleted: false; afterLostAnswer: boolean };
+/** `/users/delete`: gone now, or not linked. `outcomeUnknown`: an earlier try may have removed them. */
+export type DeleteResult = { deleted: true } | { deleted: false; outcomeUnknown: boolean };
 
 /** The user object as ProductBridge returned it, cleaned of anything that must not reach an item. */
 export type ProductBridgeUser = IDataObject & {
@@ -194,7 +194,7 @@ export class ProductBridgeClient {
 	async deleteUser(canonicalUuid: string): Promise<DeleteResult> {
 		const settled = await this.call(DELETE, { user_id: canonicalUuid });
 		if (settled.kind === 'success') return { deleted: true };
-		return { deleted: false, afterLostAnswer: settled.mayHaveActed };
+		return { deleted: false, outcomeUnknown: settled.mayHaveActed };
 	}
 
 	/**
@@ -429,14 +429,14 @@ export class ProductBridgeClient {
 			const progress = outcomeUnknown ? 'unknown' : sentAny ? 'notCarriedOut' : 'notSent';
 			return failures.halted(this.halt as string, progress);
 		}
-		if (outcomeUnknown) return stopped.withUnknownOutcome();
+		if (outcomeUnknown) return stopped.withOutcomeUnknown();
 		return sentAny ? stopped : stopped.withNothingSent();
 	}
 
 	/** Stops every further request; the failure for this call keeps what it knows of its outcome. */
 	private stop(failure: ProductBridgeFailure, outcomeUnknown = false): ProductBridgeFailure {
 		this.stopped ??= failure;
-		return outcomeUnknown ? this.stopped.withUnknownOutcome() : this.stopped;
+		return outcomeUnknown ? this.stopped.withOutcomeUnknown() : this.stopped;
 	}
 
 	/** Whether no request may start any more: the run stopped, or stopped starting requests. */

@@ -57,9 +57,9 @@ export class ProductBridgeFailure extends Error {
 	}
 
 	/** The same failure for a call that may have been carried out before the run stopped. */
-	withUnknownOutcome(): ProductBridgeFailure {
+	withOutcomeUnknown(): ProductBridgeFailure {
 		if (this.outcomeUnknown) return this;
-		return markUnknown(this.kind, {
+		return outcomeUnknownFailure(this.kind, {
 			message: this.message,
 			description: this.description,
 			httpCode: this.httpCode,
@@ -159,7 +159,7 @@ export const failures = {
 	 */
 	halted: (reason: string, progress: 'notSent' | 'notCarriedOut' | 'unknown') => {
 		if (progress === 'unknown') {
-			return markUnknown('halted', {
+			return outcomeUnknownFailure('halted', {
 				message: `The run stopped before ProductBridge answered: ${reason}`,
 				description: 'No further try was sent for this item.',
 			});
@@ -304,10 +304,10 @@ function failureOf(
 	kind: FailureKind,
 	outcomeUnknown: boolean,
 ): ProductBridgeFailure {
-	return outcomeUnknown ? markUnknown(kind, text) : new ProductBridgeFailure(kind, text);
+	return outcomeUnknown ? outcomeUnknownFailure(kind, text) : new ProductBridgeFailure(kind, text);
 }
 
-function markUnknown(
+function outcomeUnknownFailure(
 	kind: FailureKind,
 	text: { message: string; description: string; httpCode?: string },
 ): ProductBridgeFailure {

@@ -6,7 +6,7 @@ import { readChoice, readFlag } from '../../helpers/itemParameter';
 import { canonicalUuid } from '../../helpers/validation';
 import { ProductBridgeFailure } from '../../transport';
 import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
-import { describeDeleteRun, markMayHaveActed } from './deleteRecord';
+import { describeDeleteRun, markOutcomeUnknown } from './deleteRecord';
 import {
 	emailKey,
 	EarlierTries,
@@ -102,7 +102,7 @@ export async function execute(
 			`${notFoundMessage(identifier)} now`,
 			AMBIGUOUS_NOTE,
 		);
-		markMayHaveActed(error);
+		markOutcomeUnknown(error);
 		throw error;
 	};
 	// ProductBridge's own 404 to a request by id already says the user is not linked: nothing more
@@ -132,7 +132,7 @@ export async function execute(
 		const userId = canonicalUuid(identifier.userId);
 		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
 		if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
-		if (!result.afterLostAnswer) return notFoundAfterEarlierTries(shown, userId);
+		if (!result.outcomeUnknown) return notFoundAfterEarlierTries(shown, userId);
 		// An earlier try of this execution proved it removed them: the lost answer changes nothing.
 		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierTries(shown, userId);
 		// Nothing proved the user was linked before this run: removed by us, or never there.
@@ -156,7 +156,7 @@ export async function execute(
 	const result = await earlier.watch(shown, keys, () => client.deleteUser(userId));
 	if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
 	// The lookup proved the user was linked: a lost answer then "not found" is our own removal.
-	if (result.afterLostAnswer) {
+	if (result.outcomeUnknown) {
 		return await withCheck(output(shown, 'deleted', { confirmed_on_retry: true }), userId);
 	}
 	// Removed by someone else between the lookup and the delete.

@@ -7,11 +7,11 @@ import type { UserIdentifier } from './identify';
 /* What a stopped Delete run had done with its items, for the error that stops it. */
 
 /** Failures after which a user may have been removed although the item failed. */
-const mayHaveRemoved = new WeakSet<object>();
+const outcomeUnknownFailures = new WeakSet<object>();
 
 /** A failure after which the user may have been removed (a lost answer, then "not found now"). */
-export function markMayHaveActed(error: object): void {
-	mayHaveRemoved.add(error);
+export function markOutcomeUnknown(error: object): void {
+	outcomeUnknownFailures.add(error);
 }
 
 export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork | undefined {
@@ -29,7 +29,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 				.filter((item) => item.status === 'deleted_or_not_found')
 				.map((item) => canonicalUuid(item.user_id as string)),
 			...everyFailed.flatMap(({ input, error }) =>
-				input !== undefined && mayHaveActed(error) ? [describeUser(input.identifier)] : [],
+				input !== undefined && isOutcomeUnknown(error) ? [describeUser(input.identifier)] : [],
 			),
 		]),
 	];
@@ -37,7 +37,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 	// Sent, answered, and not carried out: refused, or halted between tries. The deciding item's
 	// own error says what happened to it.
 	const notCarriedOut = record.failed.filter(
-		({ error }) => !nothingSent(error) && !mayHaveActed(error),
+		({ error }) => !nothingSent(error) && !isOutcomeUnknown(error),
 	).length;
 	if (removed.length + unknown.length + notSent + notCarriedOut === 0) return undefined;
 	return {
@@ -72,9 +72,9 @@ function inBriefDone(removed: number, unknown: number): string {
 }
 
 /** Whether the user may have been removed although the item failed. */
-export function mayHaveActed(error: unknown): boolean {
+export function isOutcomeUnknown(error: unknown): boolean {
 	if (error instanceof ProductBridgeFailure) return error.outcomeUnknown;
-	return typeof error === 'object' && error !== null && mayHaveRemoved.has(error);
+	return typeof error === 'object' && error !== null && outcomeUnknownFailures.has(error);
 }
 
 function nothingSent(error: unknown): boolean {

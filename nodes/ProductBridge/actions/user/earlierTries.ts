@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { ExecutionMemory, executionScope } from '../../helpers/executionMemory';
 import type { DeleteResult, ProductBridgeClient } from '../../transport';
 import type { UserIdentifier } from './identify';
-import { mayHaveActed } from './deleteRecord';
+import { isOutcomeUnknown } from './deleteRecord';
 
 /** What an earlier try of this node in this execution did to a user (n8n's Retry On Fail). */
 export interface EarlierRemoval {
@@ -37,12 +37,12 @@ export class EarlierTries {
 			(error: unknown) => ({ ok: false as const, error }),
 		);
 		if (!settled.ok) {
-			if (mayHaveActed(settled.error)) this.remember(keys, { removed: false, shown });
+			if (isOutcomeUnknown(settled.error)) this.remember(keys, { removed: false, shown });
 			throw settled.error;
 		}
 		const { result } = settled;
 		if (result.deleted) this.remember(keys, { removed: true, shown });
-		else if (result.afterLostAnswer) this.remember(keys, { removed: false, shown });
+		else if (result.outcomeUnknown) this.remember(keys, { removed: false, shown });
 		return result;
 	}
 
