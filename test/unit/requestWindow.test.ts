@@ -123,6 +123,31 @@ describe('turns in the shared window', () => {
 		expect(served).toEqual(['later 1', 'retry of the early call', 'later 2', 'later 3']);
 	});
 
+	it('lets a waiter whose wait ran out leave the queue; the others keep their place', async () => {
+		const window = new RequestWindow(4);
+		const first = await window.acquire();
+		let runOut = () => {};
+		const timedOut = window.acquire(undefined, undefined, async () => {
+			await new Promise<void>((resolve) => (runOut = resolve));
+		});
+		const next = window.acquire();
+		runOut();
+		expect(await timedOut).toBeUndefined();
+		window.release(first, 'neutral');
+		const slot = (await next) as Slot;
+		expect(slot).toBeDefined();
+		window.release(slot, 'neutral');
+		expect(window.busy).toBe(false);
+	});
+
+	it('starts no give-up wait for a request that gets its slot at once', async () => {
+		const window = new RequestWindow(4);
+		const giveUp = jest.fn(async () => {});
+		const slot = (await window.acquire(undefined, undefined, giveUp)) as Slot;
+		window.release(slot, 'neutral');
+		expect(giveUp).not.toHaveBeenCalled();
+	});
+
 	it('is busy while requests are in flight or waiting, and not after', async () => {
 		const window = new RequestWindow(4);
 		expect(window.busy).toBe(false);

@@ -270,7 +270,8 @@ export class ProductBridgeClient {
 			if (result === undefined) {
 				if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 				if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
-				throw this.heldTooLong(leftMs(), outcomeUnknown());
+				if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), outcomeUnknown());
+				throw failures.noTurn(budgetMs, { outcomeUnknown: outcomeUnknown(), sentAny });
 			}
 			sentAny = true;
 			if ('networkCode' in result && result.keptInProcess !== undefined) {
@@ -357,7 +358,7 @@ export class ProductBridgeClient {
 		this.flow.pauseEveryone(Math.min(LONGEST_SHARED_PAUSE_MS, pauseMs));
 		if (!next.wait) {
 			throw failures.waitTooLong(
-				{ ...next, budgetMs: item.budgetMs, alreadyPaused: false },
+				{ ...next, budgetMs: item.budgetMs, alreadyPaused: false, status },
 				this.oneAtATime(),
 				item.outcomeUnknown,
 			);
@@ -476,7 +477,7 @@ export class ProductBridgeClient {
 		const turn = await this.flow.takeTurn(
 			() => this.ended() || this.isCancelled() || this.pausedTooLong(leftMs()),
 			this.context.getExecutionCancelSignal(),
-			ticket,
+			{ ticket, maxWaitMs: Math.max(0, leftMs()) },
 		);
 		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;

@@ -223,6 +223,8 @@ export const failures = {
 			leftMs: number;
 			budgetMs: number;
 			alreadyPaused: boolean;
+			/** The answer that asked for the wait (429, or 503 with Retry-After), when it was this item's. */
+			status?: number;
 		},
 		oneAtATime: boolean,
 		outcomeUnknown: boolean,
@@ -243,11 +245,25 @@ export const failures = {
 						: "Lowering 'Concurrency' or running fewer executions with the same API key at once also leaves more room.",
 					ERROR_BRANCH_HINT,
 				].join(' '),
-				httpCode: '429',
+				httpCode: wait.status === undefined ? undefined : String(wait.status),
 			},
 			'gaveUp',
 			outcomeUnknown,
 		),
+
+	/** No slot in the shared queue within the item's time budget: the requests ahead got no answer. */
+	noTurn: (budgetMs: number, progress: { outcomeUnknown: boolean; sentAny: boolean }) => {
+		const text = {
+			message: `No turn to send this request within 'Max Wait for Rate Limits' (${seconds(budgetMs)}): the requests ahead of it with the same API key were still waiting for ProductBridge`,
+			description: [
+				`ProductBridge is slow to answer, or not answering, the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next try was not sent" : 'nothing was sent for this item'}.`,
+				`Check that ProductBridge is up, or raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(budgetMs)}).`,
+				ERROR_BRANCH_HINT,
+			].join(' '),
+		};
+		if (progress.outcomeUnknown) return outcomeUnknownFailure('gaveUp', text);
+		return new ProductBridgeFailure('gaveUp', text, false, !progress.sentAny);
+	},
 
 	gaveUpOnStatus: (
 		status: number,

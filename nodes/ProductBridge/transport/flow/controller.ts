@@ -101,16 +101,20 @@ export class FlowController {
 
 	/**
 	 * A slot in the window and this request's booked start, in the order of `ticket`; undefined
-	 * when `stop()` said so while it waited (the slot is given back then) or `cancel` (the
-	 * execution's signal) aborted.
+	 * when `stop()` said so while it waited (the slot is given back then), `cancel` (the
+	 * execution's signal) aborted, or no slot came within `maxWaitMs`.
 	 */
 	async takeTurn(
 		stop: () => boolean,
 		cancel?: AbortSignal,
-		ticket?: number,
+		{ ticket, maxWaitMs = Number.POSITIVE_INFINITY }: { ticket?: number; maxWaitMs?: number } = {},
 	): Promise<Turn | undefined> {
 		this.arrive();
-		const slot = await this.window.acquire(cancel, ticket);
+		let queued = true;
+		// Only a request that has to queue starts this wait; it ends soon after the slot comes.
+		const giveUp = async () => await pause(maxWaitMs, () => !queued || stop());
+		const slot = await this.window.acquire(cancel, ticket, giveUp);
+		queued = false;
 		if (slot === undefined) return undefined;
 		let turn: Turn | undefined;
 		try {

@@ -93,12 +93,21 @@ export class RequestWindow {
 
 	/**
 	 * A slot, by `ticket` (a new one when none is given): a call that was sent back by a 429 waits
-	 * ahead of calls that came after it. Undefined when `cancel` aborts first (that caller leaves
-	 * the queue, everyone else keeps their place).
+	 * ahead of calls that came after it. Undefined when `cancel` aborts first, or when the wait
+	 * that `giveUp` starts (only if the caller has to queue) ends first: that caller leaves the
+	 * queue, everyone else keeps their place.
 	 */
 	async acquire(): Promise<Slot>;
-	async acquire(cancel: AbortSignal | undefined, ticket?: number): Promise<Slot | undefined>;
-	async acquire(cancel?: AbortSignal, ticket = this.ticket()): Promise<Slot | undefined> {
+	async acquire(
+		cancel: AbortSignal | undefined,
+		ticket?: number,
+		giveUp?: () => Promise<unknown>,
+	): Promise<Slot | undefined>;
+	async acquire(
+		cancel?: AbortSignal,
+		ticket = this.ticket(),
+		giveUp?: () => Promise<unknown>,
+	): Promise<Slot | undefined> {
 		if (cancel?.aborted) return undefined;
 		// Nobody overtakes: a request that finds earlier calls waiting queues behind them.
 		const ahead = this.waiting.length > 0 && this.waiting[0].ticket < ticket;
@@ -108,6 +117,7 @@ export class RequestWindow {
 			const behind = this.waiting.findIndex((other) => other.ticket > ticket);
 			this.waiting.splice(behind === -1 ? this.waiting.length : behind, 0, waiter);
 			if (cancel) this.watch(cancel, waiter);
+			void giveUp?.().then(() => this.leave(waiter));
 		});
 	}
 
@@ -127,17 +137,22 @@ export class RequestWindow {
 		if (cancellation === undefined) {
 			const waiters = new Set<Waiter>();
 			const onAbort = () => {
-				this.cancellations.delete(signal);
-				for (const leaving of waiters) {
-					this.waiting.splice(this.waiting.indexOf(leaving), 1);
-					leaving.serve(undefined);
-				}
+				for (const leaving of [...waiters]) this.leave(leaving);
 			};
 			cancellation = { waiters, onAbort };
 			this.cancellations.set(signal, cancellation);
 			signal.addEventListener('abort', onAbort, { once: true });
 		}
 		cancellation.waiters.add(waiter);
+	}
+
+	/** A waiter leaves the queue unserved; one already served or gone is left alone. */
+	private leave(waiter: Waiter): void {
+		const index = this.waiting.indexOf(waiter);
+		if (index === -1) return;
+		this.waiting.splice(index, 1);
+		this.unwatch(waiter);
+		waiter.serve(undefined);
 	}
 
 	private unwatch(waiter: Waiter): void {
