@@ -447,6 +447,33 @@ describe('examples/hr-offboarding.json: published, called over HTTP', () => {
 		expect(again.json).toMatchObject({ removed: [], not_found: [MARGARET.email], ok: true });
 	});
 
+	it("two leavers' executions at once share one Retry-After pause: the second waits it out too", async () => {
+		standIn.configure({
+			statusOverride: [
+				{
+					path: '/users/retrieve',
+					status: 429,
+					body: { detail: { error: 'rate limited' } },
+					times: 1,
+					headers: { 'Retry-After': '2' },
+				},
+			],
+		});
+		const first = post({ email: ADA.email });
+		let refusedAt: number | undefined;
+		for (let i = 0; i < 1000 && refusedAt === undefined; i++) {
+			refusedAt = standIn.calls.find((call) => call.status === 429)?.at;
+			if (refusedAt === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+		}
+		expect(refusedAt).toBeDefined();
+		const second = await post({ email: GRACE.email });
+		expect((await first).json).toMatchObject({ removed: [ADA.email], ok: true });
+		expect(second.json).toMatchObject({ removed: [GRACE.email], ok: true });
+		const secondAsked = standIn.calls.find((call) => call.email === GRACE.email);
+		// Another execution, started after the 429, held by the pause it asked for (2 s).
+		expect((secondAsked?.at ?? 0) - (refusedAt ?? 0)).toBeGreaterThanOrEqual(1800);
+	});
+
 	it('keeps the API key out of the answers and of what n8n printed and stored', async () => {
 		const answer = await post({ emails: [ADA.email, 'not-an-email'] });
 		expect(answer.text).not.toContain(API_KEY);

@@ -302,15 +302,16 @@ describe('2b. a burst of one-user webhook calls across both workers, against an 
 		const started = Date.now();
 		// A call that gets no answer is counted, not thrown: the log then still says what the API saw.
 		answers = await Promise.all(
-			users.map(async (user_id, index) =>
-				await callWebhook({ batch: `burst-${index}`, ids: [user_id] }, 120_000).catch(
-					(error: unknown): WebhookAnswer => ({
-						status: 0,
-						json: {},
-						text: `no answer: ${String(error)}`,
-						ms: Date.now() - started,
-					}),
-				),
+			users.map(
+				async (user_id, index) =>
+					await callWebhook({ batch: `burst-${index}`, ids: [user_id] }, 120_000).catch(
+						(error: unknown): WebhookAnswer => ({
+							status: 0,
+							json: {},
+							text: `no answer: ${String(error)}`,
+							ms: Date.now() - started,
+						}),
+					),
 			),
 		);
 		seconds = (Date.now() - started) / 1000;
@@ -344,6 +345,23 @@ describe('2b. a burst of one-user webhook calls across both workers, against an 
 
 	it(`within ${BOUND_SECONDS} s (3 × N/R)`, () => {
 		expect(seconds).toBeLessThanOrEqual(BOUND_SECONDS);
+	});
+
+	it("says so in the node's execution hint where a run met a 429, with no key in it", async () => {
+		const hints: string[] = [];
+		for (const answer of answers.filter((each) => each.json.executionId !== undefined)) {
+			const execution = await rest.execution(String(answer.json.executionId));
+			const task = execution.runData.Delete?.[0] as { hints?: Array<{ message: string }> };
+			hints.push(...(task?.hints ?? []).map((hint) => hint.message));
+		}
+		log(`burst hints: ${hints.length} executions carry one, e.g. "${hints[0] ?? ''}"`);
+		expect(hints.length).toBeGreaterThan(0);
+		for (const hint of hints) {
+			expect(hint).toMatch(
+				/^ProductBridge (rate-limited \d+ requests? \(429\) in this run|asked this API key to slow down); the longest wait of an item for its turn was \d+\.\d s/,
+			);
+			expect(hint).not.toContain(API_KEY.slice(-12));
+		}
 	});
 
 	it('both workers ran executions of the burst, each execution on one worker', () => {
