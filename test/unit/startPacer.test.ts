@@ -139,6 +139,30 @@ describe('pacing request starts after a 429', () => {
 		expect(pacer.requestsPerSecond).toBeCloseTo(90);
 	});
 
+	it('does not take a long pause that a proxy asked for early as a slow API', () => {
+		const { clock, pacer } = pacerAt();
+		acceptOver(clock, pacer, 2, 100);
+		pacer.rateLimited(clock.now - 5, clock.now + 60_000); // a proxy's 429: come back in 60 s
+		clock.now += 60_000;
+		acceptOver(clock, pacer, 20, 200); // the API itself, fast, then its own 429
+		pacer.rateLimited(clock.now - 5, clock.now + 1000);
+		expect(pacer.requestsPerSecond).toBeCloseTo(18); // 20 answers, counted over at least 1 s
+	});
+
+	it('measures a key used now and then over the busy stretch that met the 429', () => {
+		const { clock, pacer } = pacerAt();
+		for (let leaver = 0; leaver < 100; leaver++) {
+			clock.now += 1950; // nothing in flight or waiting
+			pacer.idled(1950);
+			acceptOver(clock, pacer, 1, 50);
+		}
+		pacer.idled(1950);
+		acceptOver(clock, pacer, 5, 100); // a burst of leavers meets a limit of 5 per second
+		pacer.rateLimited(clock.now - 5, clock.now + 1000);
+		// Five answers are too few to tell a rate: neither the round trip's 20/s nor a day's 0.5/s.
+		expect(pacer.requestsPerSecond).toBeUndefined();
+	});
+
 	it('slows a pace already set when the next 429 comes before enough answers', () => {
 		const { clock, pacer } = pacerAt();
 		acceptOver(clock, pacer, 200, 2000);

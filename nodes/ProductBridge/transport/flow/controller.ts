@@ -61,7 +61,7 @@ export class FlowController {
 
 	/** How many more milliseconds every request is held by a server's pause. */
 	heldFor(): number {
-		return this.pauses.heldFor();
+		return this.pauses.leftMs();
 	}
 
 	/** The flow's clock, for times passed back to `rateLimited`. */
@@ -69,12 +69,12 @@ export class FlowController {
 		return this.pacer.now();
 	}
 
-	/** Waits while every request is held by a server's pause, or until `stop()` says so. */
-	async waitWhilePaused(stop: () => boolean): Promise<void> {
+	/** Waits while every request is held by a server's pause, or until `giveUp()` says so. */
+	async waitWhilePaused(giveUp: () => boolean): Promise<void> {
 		this.arrive();
 		this.waiters++;
 		try {
-			await this.pauses.wait(stop);
+			await this.pauses.wait(giveUp);
 		} finally {
 			this.waiters--;
 			this.lastActivity = this.pacer.now();
@@ -94,40 +94,40 @@ export class FlowController {
 		if (after !== undefined && after !== before) this.onPaceChange(after);
 	}
 
-	/** A place in the queue for one call, kept by all its tries (see `takeTurn`). */
+	/** A place in the queue for one call, kept by all its attempts (see `takeTurn`). */
 	ticket(): number {
 		return this.window.ticket();
 	}
 
 	/**
 	 * A slot in the window and this request's booked start, in the order of `ticket`; undefined
-	 * when `stop()` said so while it waited (the slot is given back then), `cancel` (the
+	 * when `giveUp()` said so while it waited (the slot is given back then), `cancel` (the
 	 * execution's signal) aborted, or no slot came within `maxWaitMs`.
 	 */
 	async takeTurn(
-		stop: () => boolean,
+		giveUp: () => boolean,
 		cancel?: AbortSignal,
 		{ ticket, maxWaitMs = Number.POSITIVE_INFINITY }: { ticket?: number; maxWaitMs?: number } = {},
 	): Promise<Turn | undefined> {
 		this.arrive();
 		let queued = true;
 		// Only a request that has to queue starts this wait; it ends soon after the slot comes.
-		const giveUp = async () => await pause(maxWaitMs, () => !queued || stop());
-		const slot = await this.window.acquire(cancel, ticket, giveUp);
+		const deadline = async () => await pause(maxWaitMs, () => !queued || giveUp());
+		const slot = await this.window.acquire(cancel, ticket, deadline);
 		queued = false;
 		if (slot === undefined) return undefined;
 		let turn: Turn | undefined;
 		try {
 			// A pause may have begun while this request waited for a slot: it is the last gate.
-			await this.waitForStart(stop);
-			if (!stop()) turn = this.turnFor(slot);
+			await this.waitForStart(giveUp);
+			if (!giveUp()) turn = this.turnFor(slot);
 		} finally {
 			if (turn === undefined) this.release(slot, 'neutral');
 		}
 		return turn;
 	}
 
-	/** A request arrives; if it finds the controller idle, the idle stretch is no part of a rate. */
+	/** A request arrives; if it finds the controller idle, the pacer hears for how long. */
 	private arrive(): void {
 		if (this.window.busy || this.waiters > 0) return;
 		const now = this.pacer.now();
@@ -153,14 +153,14 @@ export class FlowController {
 	}
 
 	/** Waits out the shared pause, then for this request's booked start; a pause meanwhile starts over. */
-	private async waitForStart(stop: () => boolean): Promise<void> {
+	private async waitForStart(giveUp: () => boolean): Promise<void> {
 		for (;;) {
-			if (this.pauses.holding()) await this.pauses.wait(stop);
-			if (stop()) return;
+			if (this.pauses.active()) await this.pauses.wait(giveUp);
+			if (giveUp()) return;
 			const wait = this.pacer.reserve(this.window.size);
 			// Below a timer's resolution the booking still counts; the wait would cost more than it spreads.
-			if (wait >= 1) await pause(wait, stop);
-			if (!this.pauses.holding() || stop()) return;
+			if (wait >= 1) await pause(wait, giveUp);
+			if (!this.pauses.active() || giveUp()) return;
 		}
 	}
 }

@@ -32,9 +32,15 @@ export class StartPacer {
 
 	private roundTrip: number | undefined;
 
+	/** Answers accepted since `countingSince`: the stretch a rate is measured over. */
 	private accepted = 0;
 
 	private countingSince: number;
+
+	/** Answers accepted since the last pause ended (`recentSince`), when that is later. */
+	private recentAccepted = 0;
+
+	private recentSince: number;
 
 	private lastBackOff = Number.NEGATIVE_INFINITY;
 
@@ -47,6 +53,7 @@ export class StartPacer {
 	constructor(clock: () => number = () => performance.now()) {
 		this.clock = clock;
 		this.countingSince = clock();
+		this.recentSince = this.countingSince;
 	}
 
 	/** The pacer's clock, for the times passed to `rateLimited`. */
@@ -81,17 +88,22 @@ export class StartPacer {
 	}
 
 	/**
-	 * Nothing was sent or waiting for `ms`: no run used the key. The stretch says nothing about the
-	 * server's rate, so it is left out of the next measurement (a key used once an hour would
-	 * otherwise measure as the slowest pace there is).
+	 * Nothing was sent or waiting for `ms`: no run used the key. After a second or more of that, the
+	 * next measurement starts afresh: the rate that matters is the one of the busy stretch that
+	 * ends in a 429 (idle time would make a key used once an hour measure as the slowest pace
+	 * there is, and leaving it out would make single requests look as fast as their round trip).
 	 */
 	idled(ms: number): void {
-		this.countingSince = Math.max(this.countingSince, Math.min(this.clock(), this.countingSince + ms));
+		if (ms < MIN_MEASURE_MS) return;
+		const now = this.clock();
+		this.startCounting(now, now);
+		this.countingAcrossPauses = false;
 	}
 
 	/** A request got past the rate limit (any answer but a 429). */
 	accept(): void {
 		this.accepted++;
+		this.recentAccepted++;
 		if (this.rate !== undefined) this.rate += Math.max(MIN_GROWTH_PER_ANSWER, 1 / this.rate);
 	}
 
@@ -102,20 +114,25 @@ export class StartPacer {
 	rateLimited(sentAt: number, resumeAt: number): void {
 		if (sentAt < this.lastBackOff) return;
 		const now = this.clock();
-		const measured = (this.accepted * 1000) / Math.max(MIN_MEASURE_MS, now - this.countingSince);
+		// Across pauses, the stretch since the last one ended may show a faster rate than the whole:
+		// a long Retry-After from a proxy before a fast API must not pass for a slow API.
+		const measured = Math.max(
+			rateOver(this.accepted, now - this.countingSince),
+			rateOver(this.recentAccepted, now - this.recentSince),
+		);
 		this.lastBackOff = now;
 		this.nextStart = Math.max(this.nextStart, resumeAt);
+		// The pause is not a stretch in which the server could have accepted anything.
+		const resumesAt = Math.max(now, resumeAt);
 		if (this.accepted < MIN_SAMPLES && this.rate === undefined) {
 			// Too few answers to tell a rate (a shared quota, a proxy's burst limit, or a small
 			// bucket emptied at once). Count from this 429 on, across the next ones and their pauses,
 			// during which the server's bucket refills: a limit of a few requests a second is learned
 			// after a few pauses instead of never. The answers before the first of these 429s
 			// emptied a full bucket and would pass for a faster rate.
-			if (!this.countingAcrossPauses) {
-				this.countingAcrossPauses = true;
-				this.accepted = 0;
-				this.countingSince = now;
-			}
+			if (!this.countingAcrossPauses) this.startCounting(now, resumesAt);
+			else this.startRecent(resumesAt);
+			this.countingAcrossPauses = true;
 			return;
 		}
 		this.countingAcrossPauses = false;
@@ -125,8 +142,22 @@ export class StartPacer {
 			// Too few answers to measure, but the pace already set was too fast.
 			this.rate = Math.max(MIN_RATE, BACKOFF * this.rate);
 		}
-		this.accepted = 0;
-		// The pause is not a stretch in which the server could have accepted anything.
-		this.countingSince = Math.max(now, resumeAt);
+		this.startCounting(resumesAt, resumesAt);
 	}
+
+	private startCounting(since: number, recentSince: number): void {
+		this.accepted = 0;
+		this.countingSince = since;
+		this.startRecent(recentSince);
+	}
+
+	private startRecent(since: number): void {
+		this.recentAccepted = 0;
+		this.recentSince = since;
+	}
+}
+
+/** Answers per second over `ms`, never over less than a second: one burst is not a rate. */
+function rateOver(answers: number, ms: number): number {
+	return (answers * 1000) / Math.max(MIN_MEASURE_MS, ms);
 }
