@@ -20,6 +20,7 @@ import { chromium, selectors } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 
 import { freePort, REPO_ROOT } from '../tools/n8n.ts';
+import { DEMO_USERS } from '../tools/standin/server.ts';
 import { CREDENTIALS, PLAYGROUND_OWNER, startPlayground } from './dev.ts';
 import type { Playground } from './dev.ts';
 
@@ -177,21 +178,27 @@ async function logIn(page: Page, playground: Playground): Promise<void> {
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
+/** Two people on the example's list whose deletion ProductBridge keeps failing for a while. */
+const HAVING_A_BAD_MOMENT = ['grace.hopper@example.com', 'alan.turing@example.com'];
+
 /**
- * The example as a person would run it, with ProductBridge having a bad moment: the first two
- * deletions answer 500, so the error output and the second pass have something to show.
+ * The example as a person would run it, with ProductBridge having a bad moment: two users'
+ * deletions answer 503 through the first pass's every try (Max Retries 5 by default: 6 tries), so
+ * the error output and the second pass have something to show. The node retries, so a fault that
+ * goes away at once would show nothing.
  */
 async function runBulkCleanup(page: Page, playground: Playground): Promise<void> {
 	playground.standIn.reset();
 	playground.standIn.configure({
-		statusOverride: [
-			{
+		statusOverride: DEMO_USERS.filter((user) => HAVING_A_BAD_MOMENT.includes(user.email ?? '')).map(
+			(user) => ({
 				path: '/users/delete',
-				status: 500,
-				body: { detail: { error: 'internal error' } },
-				times: 2,
-			},
-		],
+				userId: user.user_id,
+				status: 503,
+				body: { detail: { error: 'service unavailable' } },
+				times: 6,
+			}),
+		),
 	});
 	await page.goto(`${playground.editorUrl}/workflow/${BULK_WORKFLOW_ID}`);
 	await page.getByTestId('canvas-node').first().waitFor();

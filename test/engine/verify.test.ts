@@ -33,7 +33,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-	rmSync(workDir, { recursive: true, force: true });
+	if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 function packageCopy(name: string): string {

@@ -64,7 +64,7 @@ describe('deleteUser through n8n’s request helper', () => {
 		expect(sent).toHaveLength(2);
 	});
 
-	it('after a 502, a 404 may be its own doing: not found after a lost answer', async () => {
+	it('after a 502, a 404 may be its own doing: not found, the outcome unknown', async () => {
 		const { client } = await clientFor([gatewayPage(502), NOT_LINKED]);
 		await expect(client.deleteUser(ADA)).resolves.toEqual({
 			deleted: false,

@@ -26,7 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
-	const options = attempt(() => readRunOptions(this));
+	const options = captured(() => readRunOptions(this));
 	if (!options.ok) {
 		const error = toNodeError(this.getNode(), 0, options.error, (text) => text);
 		if (!continueOnFail) throw error;
@@ -38,16 +38,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// The configured Concurrency caps the flow shared with other runs on this key; the item count
 	// only bounds this run's own requests (the advice in failures depends on it).
 	const client = await ProductBridgeClient.create(this, { ...options.value, itemCount });
-	const fail = (itemIndex: number, error: unknown) =>
+	const nodeErrorFor = (itemIndex: number, error: unknown) =>
 		toNodeError(this.getNode(), itemIndex, error, (text) => client.redact(text));
 
 	const inputs = Array.from({ length: itemCount }, (_, itemIndex) =>
-		attempt(() => action.readItem(this, itemIndex)),
+		captured(() => action.readItem(this, itemIndex)),
 	);
 	// With On Error = Stop, an item that cannot be sent stops the node before anything is changed.
 	const unusable = inputs.findIndex((input) => !input.ok);
 	if (!continueOnFail && unusable !== -1) {
-		throw fail(unusable, (inputs[unusable] as { error: unknown }).error);
+		throw nodeErrorFor(unusable, (inputs[unusable] as { error: unknown }).error);
 	}
 
 	// With On Error = Stop, the first item to fail decides that the run stops: from then on no
@@ -76,13 +76,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (decidingItem !== undefined) {
 		const deciding = results[decidingItem] as { ok: false; error: unknown };
-		const error = fail(decidingItem, deciding.error);
+		const error = nodeErrorFor(decidingItem, deciding.error);
 		const record = runRecord(results, inputs, itemCount, decidingItem);
 		throw withCompletedWork(error, action, record);
 	}
 	const output = results.map((result, itemIndex): INodeExecutionData => {
 		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
-		return toErrorItem(fail(itemIndex, result.error), itemIndex, toErrorOutput);
+		return toErrorItem(nodeErrorFor(itemIndex, result.error), itemIndex, toErrorOutput);
 	});
 	return [output];
 }
@@ -100,7 +100,8 @@ function findOperation(context: IExecuteFunctions): Operation {
 	return action;
 }
 
-function attempt<T>(read: () => T): ItemResult<T> {
+/** What `read` returned, or the error it threw, as a value. */
+function captured<T>(read: () => T): ItemResult<T> {
 	try {
 		return { ok: true, value: read() };
 	} catch (error) {

@@ -12,7 +12,7 @@ export const MAX_EXECUTIONS = 2_000;
 export const MAX_ENTRIES = 100_000;
 /**
  * A record untouched this long belongs to an execution that has ended. n8n waits at most five
- * seconds between the tries of Retry On Fail, and every item a try settles touches the record.
+ * seconds between the runs of Retry On Fail, and every item a run settles touches the record.
  */
 export const MAX_IDLE_MS = 60 * 60 * 1000;
 
@@ -22,7 +22,7 @@ interface Remembered<Value> {
 }
 
 /**
- * What one node did in one execution, kept in the process for a later try of the same node in
+ * What one node did in one execution, kept in the process for a later run of the same node in
  * the same execution (n8n's Retry On Fail runs the node again there; in queue mode on the same
  * worker). A node cannot learn that its execution ended, so records are forgotten lazily, when the
  * memory is used: the least recently used beyond MAX_EXECUTIONS, and any untouched for

@@ -14,7 +14,7 @@ export function requireUserId(node: INode, itemIndex: number, value: unknown): s
 			: typeof userId === 'string'
 				? `${describeValue(userId)} is not a valid user ID`
 				: `The user ID must be text, got ${describeValue(userId, { withType: true })}`;
-	return fail(node, itemIndex, problem);
+	throw invalidUserIdError(node, itemIndex, problem);
 }
 
 // Deliberately loose (one @, a dotted domain, no spaces): ProductBridge decides what exists.
@@ -39,8 +39,8 @@ export function requireEmail(node: INode, itemIndex: number, value: unknown): st
 /** Same key for every spelling of one id, so duplicates in any case or hyphenation meet. */
 export { canonicalUuid } from '../transport';
 
-function fail(node: INode, itemIndex: number, problem: string): never {
-	throw invalidInputError(
+function invalidUserIdError(node: INode, itemIndex: number, problem: string) {
+	return invalidInputError(
 		node,
 		itemIndex,
 		problem,

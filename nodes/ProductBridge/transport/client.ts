@@ -6,7 +6,13 @@ import { deletedBody, mayHaveActedOn, readAnswer, speaksProductBridge, userBody 
 import { readBaseUrl } from './baseUrl';
 import { failures, ProductBridgeFailure } from './failures';
 import type { NetworkFailure } from './retryPolicy';
-import { decideLater, decideRetry, isComeBackLater } from './retryPolicy';
+import {
+	decideLater,
+	decideRetry,
+	isComeBackLater,
+	isRetryable,
+	mayHaveActed,
+} from './retryPolicy';
 import { Redactor } from './redaction';
 import { canonicalUuid } from './uuid';
 import type { Turn, TurnReport } from './flow';
@@ -33,7 +39,7 @@ export interface TransportSettings {
 /** The longest pause one answer may impose on everyone sharing the key: the longest Max Wait. */
 const LONGEST_SHARED_PAUSE_MS = 3600_000;
 
-/** `/users/delete`: gone now, or not linked. `outcomeUnknown`: an earlier try may have removed them. */
+/** `/users/delete`: gone now, or not linked. `outcomeUnknown`: an earlier attempt may have removed them. */
 export type DeleteResult = { deleted: true } | { deleted: false; outcomeUnknown: boolean };
 
 /** The user object as ProductBridge returned it, cleaned of anything that must not reach an item. */
@@ -191,8 +197,8 @@ export class ProductBridgeClient {
 		return `${parts.join('; ')}.`;
 	}
 
-	async deleteUser(canonicalUuid: string): Promise<DeleteResult> {
-		const settled = await this.call(DELETE, { user_id: canonicalUuid });
+	async deleteUser(userId: string): Promise<DeleteResult> {
+		const settled = await this.call(DELETE, { user_id: userId });
 		if (settled.kind === 'success') return { deleted: true };
 		return { deleted: false, outcomeUnknown: settled.mayHaveActed };
 	}
@@ -248,13 +254,13 @@ export class ProductBridgeClient {
 		const startedAt = Date.now();
 		const budgetMs = this.settings.maxRateLimitWait * 1000;
 		const leftMs = () => budgetMs - (Date.now() - startedAt);
-		let mayHaveActed = false;
+		let anyMayHaveActed = false;
 		let sentAny = false;
 		let heard = false;
 		// Real failures count against Max Retries; "not yet" answers spend the time budget instead.
 		let failed = 0;
 		let later = 0;
-		const outcomeUnknown = () => endpoint.acts && mayHaveActed;
+		const outcomeUnknown = () => endpoint.acts && anyMayHaveActed;
 		const ended = () => this.ended() || this.isCancelled();
 		// Fair turns: a call sent back by a 429 keeps its place ahead of calls that came later.
 		const ticket = this.flow.ticket();
@@ -280,14 +286,14 @@ export class ProductBridgeClient {
 			if ('networkCode' in result) {
 				failed++;
 				const decision = decideRetry(result, failed, this.settings.maxRetries);
-				mayHaveActed ||= decision.mayHaveActed;
+				anyMayHaveActed ||= decision.mayHaveActed;
 				if (!decision.retry) {
 					this.endedUnheard(heard);
 					throw failures.unreachable(
 						this.host,
 						{ code: result.code, message: this.redactor.summarize(result.message) },
 						failed,
-						decideRetry(result, 1, 1).retry,
+						isRetryable(result),
 						outcomeUnknown(),
 						this.oneAtATime(),
 					);
@@ -302,12 +308,12 @@ export class ProductBridgeClient {
 			if (reading.kind === 'success') {
 				return { kind: 'success', body: endpoint.acts ? undefined : reading.body };
 			}
-			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed };
-			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, mayHaveActed);
+			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed: anyMayHaveActed };
+			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, anyMayHaveActed);
 
 			const fromProductBridge = reading.serverMessage !== undefined;
 			const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
-			mayHaveActed ||= decideRetry(problem, 1, 1).mayHaveActed;
+			anyMayHaveActed ||= mayHaveActed(problem);
 			if (isComeBackLater(reading.status, reading.retryAfter)) {
 				this.comeBackLater(reading.status, reading.retryAfter, ++later, leftMs, result.sentAt, {
 					budgetMs,
@@ -392,9 +398,9 @@ export class ProductBridgeClient {
 	private failureFor(
 		reading: Exclude<Reading, { kind: 'success' | 'notFound' | 'transient' }>,
 		endpoint: Endpoint,
-		mayHaveActed: boolean,
+		anyMayHaveActed: boolean,
 	): ProductBridgeFailure {
-		const outcomeUnknown = endpoint.acts && mayHaveActed;
+		const outcomeUnknown = endpoint.acts && anyMayHaveActed;
 		// A stop that comes after a lost answer leaves that answer's outcome unknown all the same.
 		if (reading.kind === 'rejectedKey') {
 			return this.stop(failures.rejectedKey(reading.status), outcomeUnknown);
@@ -445,7 +451,7 @@ export class ProductBridgeClient {
 		return this.stopped !== undefined || this.halt !== undefined;
 	}
 
-	/** A call ran out of tries; one that never heard ProductBridge may show the host is not there. */
+	/** A call ran out of attempts; one that never heard ProductBridge may show the host is not there. */
 	private endedUnheard(heard: boolean): void {
 		if (heard || !this.breaker.callEndedUnheard()) return;
 		this.halt ??=

@@ -93,7 +93,7 @@ const NO_FURTHER_REQUESTS = 'No further requests were sent in this execution.';
 const NOTHING_SENT = 'Nothing was sent to ProductBridge in this execution.';
 
 const OUTCOME_UNKNOWN =
-	"This request, or an earlier try of it, may have been carried out although no answer in ProductBridge's format says so (an answer was lost, cut off or not ProductBridge's): check in ProductBridge before running this item again.";
+	"This request, or an earlier attempt of it, may have been carried out although no answer in ProductBridge's format says so (an answer was lost, cut off or not ProductBridge's): check in ProductBridge before running this item again.";
 
 /** The texts of each failure, in one place. `summary` arguments are already redacted. */
 export const failures = {
@@ -154,14 +154,14 @@ export const failures = {
 		),
 
 	/**
-	 * A call the run stopped before it was finished. `sentBefore`: an earlier try of it left, and
+	 * A call the run stopped before it was finished. `sentBefore`: an earlier attempt of it left, and
 	 * was answered in a way that says it was not carried out (or never reached ProductBridge).
 	 */
 	halted: (reason: string, progress: 'notSent' | 'notCarriedOut' | 'unknown') => {
 		if (progress === 'unknown') {
 			return outcomeUnknownFailure('halted', {
 				message: `The run stopped before ProductBridge answered: ${reason}`,
-				description: 'No further try was sent for this item.',
+				description: 'No further attempt was sent for this item.',
 			});
 		}
 		const notSent = progress === 'notSent';
@@ -171,7 +171,7 @@ export const failures = {
 				message: `${notSent ? 'Not sent' : 'Not carried out'}: ${reason}`,
 				description: notSent
 					? 'Nothing was sent to ProductBridge for this item: it is safe to run it again.'
-					: 'An earlier try of this item was refused or never reached ProductBridge, and no further try was sent: it is safe to run it again.',
+					: 'An earlier attempt for this item was refused or never reached ProductBridge, and no further attempt was sent: it is safe to run it again.',
 			},
 			false,
 			notSent,
@@ -256,7 +256,7 @@ export const failures = {
 		const text = {
 			message: `No turn to send this request within 'Max Wait for Rate Limits' (${seconds(budgetMs)}): the requests ahead of it with the same API key were still waiting for ProductBridge`,
 			description: [
-				`ProductBridge is slow to answer, or not answering, the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next try was not sent" : 'nothing was sent for this item'}.`,
+				`ProductBridge is slow to answer, or not answering, the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next attempt was not sent" : 'nothing was sent for this item'}.`,
 				`Check that ProductBridge is up, or raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(budgetMs)}).`,
 				ERROR_BRANCH_HINT,
 			].join(' '),

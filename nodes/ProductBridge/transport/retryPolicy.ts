@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** What went wrong with one attempt: an HTTP status that may be worth another try, or no answer. */
+/** What went wrong with one attempt: an HTTP status that may be worth another attempt, or no answer. */
 export type AttemptProblem =
 	/** `fromProductBridge`: the answer carries ProductBridge's own error envelope. */
 	{ status: number; retryAfter?: unknown; fromProductBridge?: boolean } | { networkCode: string };
@@ -26,7 +26,7 @@ const NEVER_CONNECTED: ReadonlySet<string> = new Set([
 	'EHOSTUNREACH',
 ]);
 
-/** Nothing was sent, and another try will not change that: no such host, a certificate problem. */
+/** Nothing was sent, and another attempt will not change that: no such host, a certificate problem. */
 const NOT_SENT = /^(ENOTFOUND|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_INVALID_URL)/;
 
 /** Failures after the request may have been written: retry, but a later 404 may be our own doing. */
@@ -45,22 +45,23 @@ const BACKOFF_CAP_MS = 10_000;
 export const RETRY_AFTER_CAP_MS = 60_000;
 
 /**
- * Whether and when to try again after a failed attempt. `attempt` counts from 1; `maxRetries`
- * more attempts are allowed after the first. Pure, apart from the jitter drawn from `random`.
+ * Whether and when to try again after a failed attempt. `failures` counts this call's failed attempts,
+ * this one included (from 1); `maxRetries` more attempts are allowed after the first. Pure, apart
+ * from the jitter drawn from `random`.
  */
 export function decideRetry(
 	problem: AttemptProblem,
-	attempt: number,
+	failures: number,
 	maxRetries: number,
 	random: () => number = Math.random,
 	now: number = Date.now(),
 ): RetryDecision {
-	const backoff = backoffDelay(attempt, random);
+	const backoff = backoffDelay(failures, random);
 	if ('networkCode' in problem) {
 		const code = problem.networkCode;
 		const neverConnected = NEVER_CONNECTED.has(code);
 		return {
-			retry: (neverConnected || MAYBE_DELIVERED.has(code)) && attempt <= maxRetries,
+			retry: (neverConnected || MAYBE_DELIVERED.has(code)) && failures <= maxRetries,
 			delayMs: backoff,
 			pauseEveryone: false,
 			// An unknown failure counts as "may have acted": a guessed "not found" is worse than "unknown".
@@ -69,7 +70,7 @@ export function decideRetry(
 	}
 	const serverDelay = retryAfterDelay(problem.retryAfter, now);
 	return {
-		retry: isRetryableStatus(problem.status) && attempt <= maxRetries,
+		retry: isRetryableStatus(problem.status) && failures <= maxRetries,
 		delayMs: Math.max(backoff, serverDelay ?? 0),
 		pauseEveryone: problem.status === 429 || serverDelay !== undefined,
 		// Any 5xx may come from a proxy that had passed the request on (Envoy's 503 "upstream
@@ -79,6 +80,16 @@ export function decideRetry(
 	};
 }
 
+/** Whether this problem may be tried again at all (while Max Retries allows). */
+export function isRetryable(problem: AttemptProblem): boolean {
+	return decideRetry(problem, 1, 1).retry;
+}
+
+/** Whether the attempt that met this problem may have been carried out although no answer says so. */
+export function mayHaveActed(problem: AttemptProblem): boolean {
+	return decideRetry(problem, 1, 1).mayHaveActed;
+}
+
 /** Whether a status is one that `decideRetry` would try again (while attempts are left). */
 export function isRetryableStatus(status: number): boolean {
 	if (status === 408 || status === 429) return true;
@@ -86,8 +97,8 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so requests spread out. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+export function backoffDelay(failures: number, random: () => number = Math.random): number {
+	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
 	return ceiling / 2 + random() * (ceiling / 2);
 }
 

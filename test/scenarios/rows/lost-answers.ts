@@ -21,7 +21,7 @@ import {
 	MAY_OR_MAY_NOT,
 	NOT_LINKED,
 	override,
-	UNKNOWN_OUTCOME_FIRST,
+	OUTCOME_UNKNOWN_FIRST,
 } from './shared.ts';
 import { contains, matches } from '../types.ts';
 import type { Scenario } from '../types.ts';
@@ -144,7 +144,7 @@ export const ROWS: readonly Scenario[] = [
 						{ user_id: ALAN.user_id },
 						'Could not reach ProductBridge at {host} (after 2 attempts); the outcome is unknown',
 						matches(
-							`^${UNKNOWN_OUTCOME_FIRST} .* check in ProductBridge before running this item again\\. ECONNRESET`,
+							`^${OUTCOME_UNKNOWN_FIRST} .* check in ProductBridge before running this item again\\. ECONNRESET`,
 						),
 					),
 				),
@@ -161,7 +161,7 @@ export const ROWS: readonly Scenario[] = [
 		expected: {
 			main: inOrder({
 				error: 'Could not reach ProductBridge at {host} (after 2 attempts); the outcome is unknown',
-				message: matches(`^${UNKNOWN_OUTCOME_FIRST} .* (ECONNABORTED|ETIMEDOUT)`),
+				message: matches(`^${OUTCOME_UNKNOWN_FIRST} .* (ECONNABORTED|ETIMEDOUT)`),
 			}),
 		},
 		effects: { requests: { 'users/delete': 2 }, removed: [ALAN.user_id] },

@@ -76,7 +76,7 @@ export const ROWS: readonly Scenario[] = [
 				message: matches(
 					`^${NOT_LINKED(STRANGER)} \\(this run had already removed 1 user; 1 item not (sent|carried out)\\)$`,
 				),
-				description: contains('Sent but not carried out (refused, or stopped between tries)'),
+				description: contains('Sent but not carried out (refused, or stopped between attempts)'),
 			},
 		},
 		effects: { requests: { 'users/delete': { min: 3, max: 8 } }, removed: [ADA.user_id] },

@@ -1,6 +1,6 @@
 /** Scenario rows: retries. */
 import { ADA, at, byId, deleted, GRACE, inOrder, MARGARET } from '../cast.ts';
-import { DELETE, failed, override, UNKNOWN_OUTCOME_FIRST } from './shared.ts';
+import { DELETE, failed, override, OUTCOME_UNKNOWN_FIRST } from './shared.ts';
 import { contains, startsWith } from '../types.ts';
 import type { Scenario } from '../types.ts';
 
@@ -58,7 +58,7 @@ export const ROWS: readonly Scenario[] = [
 			main: inOrder({
 				error:
 					'ProductBridge failed with a server error (HTTP 500) (after 2 attempts); the outcome is unknown',
-				message: startsWith(UNKNOWN_OUTCOME_FIRST),
+				message: startsWith(OUTCOME_UNKNOWN_FIRST),
 			}),
 		},
 		effects: { requests: { 'users/delete': 2 }, removed: [] },

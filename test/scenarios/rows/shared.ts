@@ -11,8 +11,8 @@ export const NOT_LINKED = (id: string) => `ProductBridge has no user ${id} in th
 export const REJECTED_KEY = 'ProductBridge rejected the API key';
 export const NOT_THE_API = (status: number) =>
 	`The Base URL does not lead to ProductBridge's API: {host} answered HTTP ${status}, not in ProductBridge's format`;
-export const UNKNOWN_OUTCOME_FIRST =
-	'This request, or an earlier try of it, may have been carried out';
+export const OUTCOME_UNKNOWN_FIRST =
+	'This request, or an earlier attempt of it, may have been carried out';
 export const MAY_OR_MAY_NOT = 'may or may not have removed them';
 export const override = (status: number, body: unknown, times = 1, path = '/users/delete') => ({
 	statusOverride: [{ path, status, body, times }],

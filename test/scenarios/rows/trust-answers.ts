@@ -3,7 +3,7 @@
  * wrong, answers are bounded.
  */
 import { ADA, ALAN, at, byId, GRACE, inOrder } from '../cast.ts';
-import { DELETE, GET, NOT_THE_API, override, UNKNOWN_OUTCOME_FIRST } from './shared.ts';
+import { DELETE, GET, NOT_THE_API, override, OUTCOME_UNKNOWN_FIRST } from './shared.ts';
 import { contains, matches, startsWith } from '../types.ts';
 import type { Scenario } from '../types.ts';
 
@@ -60,7 +60,7 @@ export const ROWS: readonly Scenario[] = [
 			expected: {
 				main: inOrder({
 					error: NOT_THE_API(status),
-					message: startsWith(UNKNOWN_OUTCOME_FIRST),
+					message: startsWith(OUTCOME_UNKNOWN_FIRST),
 				}),
 			},
 			effects: { requests: { 'users/delete': 1 }, removed: [] },
@@ -121,7 +121,7 @@ export const ROWS: readonly Scenario[] = [
 			main: inOrder({
 				error: NOT_THE_API(200),
 				message: matches(
-					`^${UNKNOWN_OUTCOME_FIRST}.* It answered: application/json \\(more than 1\\.0 MB, far more than any ProductBridge answer; the rest was not read\\)`,
+					`^${OUTCOME_UNKNOWN_FIRST}.* It answered: application/json \\(more than 1\\.0 MB, far more than any ProductBridge answer; the rest was not read\\)`,
 				),
 			}),
 		},

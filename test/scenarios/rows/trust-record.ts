@@ -24,7 +24,7 @@ import {
 	failed,
 	NOT_LINKED,
 	REJECTED_KEY,
-	UNKNOWN_OUTCOME_FIRST,
+	OUTCOME_UNKNOWN_FIRST,
 } from './shared.ts';
 import { contains, matches } from '../types.ts';
 import type { ExpectedItem, JsonObject, Scenario } from '../types.ts';
@@ -125,7 +125,7 @@ export const ROWS: readonly Scenario[] = [
 				itemIndex: 0,
 				message: `${REJECTED_KEY}; the outcome is unknown (this run may have removed 1 user)`,
 				description: matches(
-					`^May have been removed by this run \\(the outcome is unknown: check in ProductBridge before running them again\\): ${ADA.user_id}\\. ${UNKNOWN_OUTCOME_FIRST}`,
+					`^May have been removed by this run \\(the outcome is unknown: check in ProductBridge before running them again\\): ${ADA.user_id}\\. ${OUTCOME_UNKNOWN_FIRST}`,
 				),
 				httpCode: '401',
 			},
@@ -217,7 +217,7 @@ export const ROWS: readonly Scenario[] = [
 			error: Array.from({ length: 50 }, (_, i): ExpectedItem => {
 				const input: JsonObject = { user_id: idAt('50200000', i) };
 				if (i === 0)
-					return at(0, failed(input, GAVE_UP_ON_502(3), contains(UNKNOWN_OUTCOME_FIRST)));
+					return at(0, failed(input, GAVE_UP_ON_502(3), contains(OUTCOME_UNKNOWN_FIRST)));
 				return at(i, failed(input, FIRST_CONTACT_UNHEARD, SAFE_TO_RUN_AGAIN));
 			}),
 		},
@@ -234,7 +234,7 @@ export const ROWS: readonly Scenario[] = [
 				at(0, deleted(ADA.user_id)),
 				...THIRTY.slice(1).map((_, i) =>
 					i < 5
-						? at(i + 1, { error: GAVE_UP_ON_502(2), message: contains(UNKNOWN_OUTCOME_FIRST) })
+						? at(i + 1, { error: GAVE_UP_ON_502(2), message: contains(OUTCOME_UNKNOWN_FIRST) })
 						: at(i + 1, { error: STREAK_UNHEARD, message: SAFE_TO_RUN_AGAIN }),
 				),
 			],
@@ -317,6 +317,6 @@ export const ROWS: readonly Scenario[] = [
 /** The description of a stop that names one removed and one unknown user, in that order. */
 function startsWith3(removed: string, unknown: string) {
 	return matches(
-		`^Removed by this run before it stopped, and still removed: ${removed}\\. May have been removed by this run \\(the outcome is unknown: check in ProductBridge before running them again\\): ${unknown}\\. Not sent, safe to run again: 1 item\\. ${UNKNOWN_OUTCOME_FIRST}`,
+		`^Removed by this run before it stopped, and still removed: ${removed}\\. May have been removed by this run \\(the outcome is unknown: check in ProductBridge before running them again\\): ${unknown}\\. Not sent, safe to run again: 1 item\\. ${OUTCOME_UNKNOWN_FIRST}`,
 	);
 }

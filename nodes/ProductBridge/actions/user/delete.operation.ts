@@ -7,12 +7,7 @@ import { canonicalUuid } from '../../helpers/validation';
 import { ProductBridgeFailure } from '../../transport';
 import type { ProductBridgeClient, ProductBridgeUser } from '../../transport';
 import { describeDeleteRun, markOutcomeUnknown } from './deleteRecord';
-import {
-	emailKey,
-	EarlierTries,
-	MAYBE_BY_EARLIER_TRY,
-	REMOVED_BY_EARLIER_TRY,
-} from './earlierTries';
+import { emailKey, EarlierRuns, MAYBE_BY_EARLIER_RUN, REMOVED_BY_EARLIER_RUN } from './earlierRuns';
 import type { UserIdentifier } from './identify';
 import {
 	identifierFields,
@@ -76,7 +71,7 @@ interface DeleteOutput extends IDataObject {
 	status: Status;
 	/** null when nobody can know (see `deleted_or_not_found`). */
 	deleted: boolean | null;
-	/** The first try's answer was lost, and the retry found the looked-up user already gone. */
+	/** The first attempt's answer was lost, and the retry found the looked-up user already gone. */
 	confirmed_on_retry: boolean;
 	/**
 	 * Verify Removal: true when ProductBridge answered "user not found" after the delete (or to
@@ -114,16 +109,16 @@ export async function execute(
 	};
 	const withCheck = async (item: DeleteOutput, userId: string) =>
 		verifying ? await verify(this, item, userId, itemIndex, client) : item;
-	const earlier = new EarlierTries(this, client);
-	// Not found now, after an earlier try of this node in this execution removed them or may have.
-	const notFoundAfterEarlierTries = (shown: IDataObject, key: string, verified = notLinked) => {
+	const earlier = new EarlierRuns(this, client);
+	// Not found now, after an earlier run of this node in this execution removed them or may have.
+	const notFoundAfterEarlierRuns = (shown: IDataObject, key: string, verified = notLinked) => {
 		const before = earlier.recall(key);
 		if (before === undefined) return notFound(shown, verified);
 		if (before.removed) {
-			return output(before.shown, 'deleted', { note: REMOVED_BY_EARLIER_TRY, verified: notLinked });
+			return output(before.shown, 'deleted', { note: REMOVED_BY_EARLIER_RUN, verified: notLinked });
 		}
 		if (onNotFound === 'error') failAmbiguous();
-		const note = MAYBE_BY_EARLIER_TRY;
+		const note = MAYBE_BY_EARLIER_RUN;
 		return output(before.shown, 'deleted_or_not_found', { note, verified: notLinked });
 	};
 
@@ -132,9 +127,9 @@ export async function execute(
 		const userId = canonicalUuid(identifier.userId);
 		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
 		if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
-		if (!result.outcomeUnknown) return notFoundAfterEarlierTries(shown, userId);
-		// An earlier try of this execution proved it removed them: the lost answer changes nothing.
-		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierTries(shown, userId);
+		if (!result.outcomeUnknown) return notFoundAfterEarlierRuns(shown, userId);
+		// An earlier run of this node in this execution proved it removed them: the lost answer changes nothing.
+		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierRuns(shown, userId);
 		// Nothing proved the user was linked before this run: removed by us, or never there.
 		if (onNotFound === 'error') failAmbiguous();
 		const ambiguous = output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
@@ -145,7 +140,7 @@ export async function execute(
 	if (!found.found) {
 		const shown = identifierFields(identifier);
 		if (dryRun) return notFound(shown, null);
-		return notFoundAfterEarlierTries(shown, emailKey(identifier), null);
+		return notFoundAfterEarlierRuns(shown, emailKey(identifier), null);
 	}
 	const shown = auditFields(found.user);
 	if (dryRun) return output(shown, 'would_delete');

@@ -34,7 +34,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 		]),
 	];
 	const notSent = record.notStarted + everyFailed.filter(({ error }) => nothingSent(error)).length;
-	// Sent, answered, and not carried out: refused, or halted between tries. The deciding item's
+	// Sent, answered, and not carried out: refused, or halted between attempts. The deciding item's
 	// own error says what happened to it.
 	const notCarriedOut = record.failed.filter(
 		({ error }) => !nothingSent(error) && !isOutcomeUnknown(error),
@@ -57,7 +57,7 @@ export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork
 				: '',
 			notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
 			notCarriedOut > 0
-				? `Sent but not carried out (refused, or stopped between tries), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
+				? `Sent but not carried out (refused, or stopped between attempts), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
 				: '',
 		]
 			.filter(Boolean)

@@ -5,7 +5,7 @@ import type { DeleteResult, ProductBridgeClient } from '../../transport';
 import type { UserIdentifier } from './identify';
 import { isOutcomeUnknown } from './deleteRecord';
 
-/** What an earlier try of this node in this execution did to a user (n8n's Retry On Fail). */
+/** What an earlier run of this node in this execution did to a user (n8n's Retry On Fail). */
 export interface EarlierRemoval {
 	/** true: removed; false: the outcome was unknown. */
 	removed: boolean;
@@ -14,8 +14,8 @@ export interface EarlierRemoval {
 
 const earlierRemovals = new ExecutionMemory<EarlierRemoval>();
 
-/** This execution's record of removals for this node, for the tries n8n's Retry On Fail adds. */
-export class EarlierTries {
+/** This execution's record of removals for this node, for the runs n8n's Retry On Fail adds. */
+export class EarlierRuns {
 	private readonly scope: string | undefined;
 
 	constructor(context: IExecuteFunctions, client: ProductBridgeClient) {
@@ -49,7 +49,7 @@ export class EarlierTries {
 	private remember(keys: string[], removal: EarlierRemoval): void {
 		if (this.scope === undefined) return;
 		for (const key of keys) {
-			// A removal proven once stays proven, whatever a later try could not tell.
+			// A removal proven once stays proven, whatever a later run could not tell.
 			if (!removal.removed && earlierRemovals.recall(this.scope, key)?.removed) continue;
 			earlierRemovals.remember(this.scope, key, removal);
 		}
@@ -60,8 +60,8 @@ export function emailKey(identifier: UserIdentifier): string {
 	return `email ${identifier.by === 'email' ? identifier.email : ''}`;
 }
 
-export const REMOVED_BY_EARLIER_TRY =
-	'Removed earlier in this execution by this node (an earlier try, when Settings → Retry On Fail ran the node again after it failed, or an earlier pass of a loop): ProductBridge confirmed that removal, so it now finds the user gone.';
+export const REMOVED_BY_EARLIER_RUN =
+	'Removed earlier in this execution by this node (an earlier run, when Settings → Retry On Fail ran the node again after it failed, or an earlier pass of a loop): ProductBridge confirmed that removal, so it now finds the user gone.';
 
-export const MAYBE_BY_EARLIER_TRY =
-	'Earlier in this execution this node sent a delete for this user whose answer was lost (an earlier try under Settings → Retry On Fail, or an earlier pass of a loop), and now ProductBridge finds the user not in the organization: removed by that request, or never linked. Either way, they are not linked now.';
+export const MAYBE_BY_EARLIER_RUN =
+	'Earlier in this execution this node sent a delete for this user whose answer was lost (an earlier run under Settings → Retry On Fail, or an earlier pass of a loop), and now ProductBridge finds the user not in the organization: removed by that request, or never linked. Either way, they are not linked now.';

@@ -9,18 +9,18 @@ export class PauseGate {
 	}
 
 	/** Whether requests are being held right now. */
-	holding(): boolean {
+	active(): boolean {
 		return this.resumeAt > Date.now();
 	}
 
 	/** How many more milliseconds requests are held; 0 when they are not. */
-	heldFor(): number {
+	leftMs(): number {
 		return Math.max(0, this.resumeAt - Date.now());
 	}
 
-	async wait(stop: () => boolean): Promise<void> {
-		for (let delay = this.resumeAt - Date.now(); delay > 0 && !stop(); ) {
-			await pause(delay, stop);
+	async wait(giveUp: () => boolean): Promise<void> {
+		for (let delay = this.resumeAt - Date.now(); delay > 0 && !giveUp(); ) {
+			await pause(delay, giveUp);
 			delay = this.resumeAt - Date.now();
 		}
 	}
@@ -86,7 +86,7 @@ export class RequestWindow {
 		this.cap = Math.max(this.cap, cap);
 	}
 
-	/** A place in the queue for a call, kept by all its tries. */
+	/** A place in the queue for a call, kept by all its attempts. */
 	ticket(): number {
 		return ++this.tickets;
 	}
@@ -94,19 +94,19 @@ export class RequestWindow {
 	/**
 	 * A slot, by `ticket` (a new one when none is given): a call that was sent back by a 429 waits
 	 * ahead of calls that came after it. Undefined when `cancel` aborts first, or when the wait
-	 * that `giveUp` starts (only if the caller has to queue) ends first: that caller leaves the
+	 * that `deadline` starts (only if the caller has to queue) ends first: that caller leaves the
 	 * queue, everyone else keeps their place.
 	 */
 	async acquire(): Promise<Slot>;
 	async acquire(
 		cancel: AbortSignal | undefined,
 		ticket?: number,
-		giveUp?: () => Promise<unknown>,
+		deadline?: () => Promise<unknown>,
 	): Promise<Slot | undefined>;
 	async acquire(
 		cancel?: AbortSignal,
 		ticket = this.ticket(),
-		giveUp?: () => Promise<unknown>,
+		deadline?: () => Promise<unknown>,
 	): Promise<Slot | undefined> {
 		if (cancel?.aborted) return undefined;
 		// Nobody overtakes: a request that finds earlier calls waiting queues behind them.
@@ -117,7 +117,7 @@ export class RequestWindow {
 			const behind = this.waiting.findIndex((other) => other.ticket > ticket);
 			this.waiting.splice(behind === -1 ? this.waiting.length : behind, 0, waiter);
 			if (cancel) this.watch(cancel, waiter);
-			void giveUp?.().then(() => this.leave(waiter));
+			void deadline?.().then(() => this.leave(waiter));
 		});
 	}
 
