@@ -1,6 +1,6 @@
 /**
  * The record when two faults meet (from the hostile review of issue 19), e.g. n8n's Retry On Fail
- * and a lost answer. An earlier try of this execution removed the user (ProductBridge said
+ * and a lost answer. An earlier run of this node in this execution removed the user (ProductBridge said
  * so); the next try's delete loses its answer, and the retry finds the user gone. The earlier
  * try's proof must still decide the record, as it does when the next try has no lost answer.
  */
@@ -29,7 +29,7 @@ const faults = {
 
 export const ROWS: readonly Scenario[] = [
 	{
-		name: 'Retry On Fail, removed by the earlier try, then a lost answer and 404: still deleted by the earlier try',
+		name: 'Retry On Fail, removed by the earlier run, then a lost answer and 404: still deleted by the earlier run',
 		node: { ...DELETE, options: { concurrency: 1 } },
 		onError: 'stopWorkflow',
 		retryOnFail: { maxTries: 2, waitBetweenTries: 100 },
@@ -41,7 +41,7 @@ export const ROWS: readonly Scenario[] = [
 		effects: { requests: { 'users/delete': 5 }, removed: [GRACE.user_id] },
 	},
 	{
-		name: 'Retry On Fail, Fail the Item, removed by the earlier try, then a lost answer and 404: no failure',
+		name: 'Retry On Fail, Fail the Item, removed by the earlier run, then a lost answer and 404: no failure',
 		node: { ...DELETE, onNotFound: 'error' },
 		onError: 'stopWorkflow',
 		retryOnFail: { maxTries: 2, waitBetweenTries: 100 },

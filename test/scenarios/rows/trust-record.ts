@@ -49,7 +49,7 @@ const GAVE_UP_ON_502 = (attempts: number) =>
 	`ProductBridge failed with a server error (HTTP 502) (after ${attempts} attempts); the outcome is unknown`;
 
 const removedByEarlierTry = contains(
-	'Removed earlier in this execution by this node (an earlier try',
+	'Removed earlier in this execution by this node (an earlier run',
 );
 
 /** Items 1..n of a batch of ids, each answered with a gateway's bare 502 page, always. */
@@ -247,7 +247,7 @@ export const ROWS: readonly Scenario[] = [
 	},
 	// 7. n8n's own Retry On Fail.
 	{
-		name: "Retry On Fail: a user removed by the node's earlier try is reported deleted, not not_found",
+		name: "Retry On Fail: a user removed by the node's earlier run is reported deleted, not not_found",
 		e2e: true,
 		node: DELETE,
 		onError: 'stopWorkflow',
@@ -270,7 +270,7 @@ export const ROWS: readonly Scenario[] = [
 		},
 	},
 	{
-		name: 'Retry On Fail, by email, Fail the Item: the earlier try’s removal passes as deleted, with its audit fields',
+		name: 'Retry On Fail, by email, Fail the Item: the earlier run’s removal passes as deleted, with its audit fields',
 		node: { ...BY_EMAIL, onNotFound: 'error' },
 		onError: 'stopWorkflow',
 		retryOnFail: { maxTries: 2, waitBetweenTries: 100 },

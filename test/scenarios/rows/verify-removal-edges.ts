@@ -179,7 +179,7 @@ export const ROWS: readonly Scenario[] = [
 	{
 		// Holds on main: the first try's check still lists her (a lagging replica), the run fails,
 		// Retry On Fail runs the node again: the delete's own 404 then verifies the earlier removal.
-		name: "Verify Removal: Retry On Fail after a check that still listed the user: the next try's 404 verifies the earlier try's removal",
+		name: "Verify Removal: Retry On Fail after a check that still listed the user: the next run's 404 verifies the earlier run's removal",
 		node: { ...DELETE, options: { verifyRemoval: true, concurrency: 1 } },
 		onError: 'stopWorkflow',
 		retryOnFail: { maxTries: 2, waitBetweenTries: 100 },
