@@ -256,8 +256,8 @@ export const failures = {
 		const text = {
 			message: `No turn to send this request within 'Max Wait for Rate Limits' (${seconds(budgetMs)}): the requests ahead of it with the same API key were still waiting for ProductBridge`,
 			description: [
-				`ProductBridge is slow to answer, or not answering, the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next attempt was not sent" : 'nothing was sent for this item'}.`,
-				`Check that ProductBridge is up, or raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(budgetMs)}).`,
+				`ProductBridge was slow to answer, not answering, or rate-limiting the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next attempt was not sent" : 'nothing was sent for this item'}.`,
+				`Check that ProductBridge is up, run fewer executions with this API key at once, or raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(budgetMs)}).`,
 				ERROR_BRANCH_HINT,
 			].join(' '),
 		};
