@@ -96,17 +96,17 @@ describe('pacing request starts after a 429', () => {
 		expect(pacer.requestsPerSecond).toBe(once);
 	});
 
-	it('grows by about one request per second each second at slow rates', () => {
+	it('grows by about a quarter of a request per second each second at slow rates', () => {
 		const { clock, pacer } = pacerAt();
-		acceptOver(clock, pacer, 10, 10_000); // one per second
+		acceptOver(clock, pacer, 30, 10_000); // three per second
 		pacer.rateLimited(clock.now - 5, clock.now);
-		expect(pacer.requestsPerSecond).toBeCloseTo(0.9);
-		for (let second = 0; second < 5; second++) {
+		expect(pacer.requestsPerSecond).toBeCloseTo(2.7);
+		for (let second = 0; second < 4; second++) {
 			const rate = pacer.requestsPerSecond ?? 0;
 			acceptOver(clock, pacer, Math.round(rate) || 1, 1000);
 		}
-		expect(pacer.requestsPerSecond).toBeGreaterThanOrEqual(4.5);
-		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(7);
+		expect(pacer.requestsPerSecond).toBeGreaterThanOrEqual(3.4);
+		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(4.0);
 	});
 
 	it('sets no pace from a 429 that came before enough answers to measure a rate', () => {

@@ -2,8 +2,13 @@
 const MIN_RATE = 0.5;
 /** A 429 sets the pace a little below the rate that was being accepted. */
 const BACKOFF = 0.9;
-/** Growth per accepted answer while pacing: +1 request/s per second, or +3 % per second if more. */
+/** Growth per accepted answer while pacing: +3 % per second, or SLOW_GROWTH_PER_SECOND if more. */
 const MIN_GROWTH_PER_ANSWER = 0.03;
+/**
+ * At slow rates, +0.25 request/s per second: against a limit of 3/s with a bucket of 3, a pace
+ * set just below it then meets the next 429 after about 6 s, not 3 (+1/s per second did).
+ */
+const SLOW_GROWTH_PER_SECOND = 0.25;
 /** The shortest stretch a rate is measured over, so that one burst does not pass for a rate. */
 const MIN_MEASURE_MS = 1000;
 /** Fewer accepted answers than this since the last 429 are too few to measure a rate from. */
@@ -17,8 +22,8 @@ const MAX_SPREAD_GAP_MS = 20;
  * A rate limit: the window of requests in flight bounds concurrency, not rate, and a fast answer
  * frees its slot at once. Until the first 429 this does nothing. On a 429 it sets the pace just
  * below the rate of answers accepted since the last one (the run's start at first), then probes
- * upward by one request per second each second (3 % once faster) and backs off again on the next
- * 429. A 429 to a request that left before the last back-off is old news and counted once, as the
+ * upward by a quarter of a request per second each second (3 % once faster) and backs off again
+ * on the next 429. A 429 to a request that left before the last back-off is old news and counted once, as the
  * window does.
  *
  * Waves: requests that leave together come back together, and n8n's core then idles through the
@@ -104,7 +109,9 @@ export class StartPacer {
 	accept(): void {
 		this.accepted++;
 		this.recentAccepted++;
-		if (this.rate !== undefined) this.rate += Math.max(MIN_GROWTH_PER_ANSWER, 1 / this.rate);
+		if (this.rate !== undefined) {
+			this.rate += Math.max(MIN_GROWTH_PER_ANSWER, SLOW_GROWTH_PER_SECOND / this.rate);
+		}
 	}
 
 	/**
