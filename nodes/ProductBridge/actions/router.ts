@@ -34,7 +34,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			Array.from({ length: itemCount }, (_, index) => toErrorItem(error, index, toErrorOutput)),
 		];
 	}
-	const { concurrency } = options.value;
 	// The configured Concurrency caps the flow shared with other runs on this key; the item count
 	// only bounds this run's own requests (the advice in failures depends on it).
 	const client = await ProductBridgeClient.create(this, { ...options.value, itemCount });
@@ -50,11 +49,38 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw nodeErrorFor(unusable, (inputs[unusable] as { error: unknown }).error);
 	}
 
-	// With On Error = Stop, the first item to fail decides that the run stops: from then on no
-	// request starts, and the items still waiting are reported as not sent.
+	const { results, decidingItem } = await sendAll(inputs, client, {
+		concurrency: options.value.concurrency,
+		continueOnFail,
+	});
+	const traffic = client.trafficReport();
+	if (traffic !== undefined) {
+		this.addExecutionHints({ message: traffic, type: 'info', location: 'outputPane' });
+	}
+	if (decidingItem !== undefined) {
+		const error = nodeErrorFor(decidingItem, (results[decidingItem] as { error: unknown }).error);
+		throw withCompletedWork(error, action, runRecord(results, inputs, itemCount, decidingItem));
+	}
+	const output = results.map((result, itemIndex): INodeExecutionData => {
+		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
+		return toErrorItem(nodeErrorFor(itemIndex, result.error), itemIndex, toErrorOutput);
+	});
+	return [output];
+}
+
+/**
+ * Sends every item at most `concurrency` at a time. With On Error = Stop, the first item to fail
+ * decides that the run stops: from then on no request starts, and the items still waiting are
+ * reported as not sent.
+ */
+async function sendAll(
+	inputs: Array<ItemResult<PreparedItem>>,
+	client: ProductBridgeClient,
+	{ concurrency, continueOnFail }: { concurrency: number; continueOnFail: boolean },
+): Promise<{ results: Array<ItemResult<IDataObject>>; decidingItem: number | undefined }> {
 	let decidingItem: number | undefined;
 	const results = await runItems(
-		itemCount,
+		inputs.length,
 		concurrency,
 		async (itemIndex) => {
 			const input = inputs[itemIndex];
@@ -68,23 +94,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			client.haltNewRequests();
 		},
 	);
-
-	const traffic = client.trafficReport();
-	if (traffic !== undefined) {
-		this.addExecutionHints({ message: traffic, type: 'info', location: 'outputPane' });
-	}
-
-	if (decidingItem !== undefined) {
-		const deciding = results[decidingItem] as { ok: false; error: unknown };
-		const error = nodeErrorFor(decidingItem, deciding.error);
-		const record = runRecord(results, inputs, itemCount, decidingItem);
-		throw withCompletedWork(error, action, record);
-	}
-	const output = results.map((result, itemIndex): INodeExecutionData => {
-		if (result.ok) return { json: result.value, pairedItem: { item: itemIndex } };
-		return toErrorItem(nodeErrorFor(itemIndex, result.error), itemIndex, toErrorOutput);
-	});
-	return [output];
+	return { results, decidingItem };
 }
 
 function findOperation(context: IExecuteFunctions): Operation {

@@ -251,93 +251,130 @@ export class ProductBridgeClient {
 	}
 
 	private async tryUntilSettled(endpoint: Endpoint, payload: IDataObject): Promise<Settled> {
-		const startedAt = Date.now();
-		const budgetMs = this.settings.maxRateLimitWait * 1000;
-		const leftMs = () => budgetMs - (Date.now() - startedAt);
-		let anyMayHaveActed = false;
-		let sentAny = false;
-		let heard = false;
-		// Real failures count against Max Retries; "not yet" answers spend the time budget instead.
-		let failed = 0;
-		let later = 0;
-		const outcomeUnknown = () => endpoint.acts && anyMayHaveActed;
-		const ended = () => this.ended() || this.isCancelled();
-		// Fair turns: a call sent back by a 429 keeps its place ahead of calls that came later.
-		const ticket = this.flow.ticket();
+		const call = new CallProgress(
+			endpoint,
+			this.settings.maxRateLimitWait * 1000,
+			this.flow.ticket(),
+		);
 		for (;;) {
-			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
 			const waitStartedAt = Date.now();
-			await this.flow.waitWhilePaused(() => ended() || this.pausedTooLong(leftMs()));
-			if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
-			if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
-			if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), outcomeUnknown());
-
-			const result = await this.exchange(endpoint, payload, { leftMs, waitStartedAt, ticket });
-			if (result === undefined) {
-				if (this.ended()) throw this.stoppedFor(outcomeUnknown(), sentAny);
-				if (this.isCancelled()) throw failures.cancelled(outcomeUnknown());
-				if (this.pausedTooLong(leftMs())) throw this.heldTooLong(leftMs(), outcomeUnknown());
-				throw failures.noTurn(budgetMs, { outcomeUnknown: outcomeUnknown(), sentAny });
-			}
-			sentAny = true;
-			if ('networkCode' in result && result.keptInProcess !== undefined) {
-				throw this.stop(failures.keptInProcess(this.host, result.keptInProcess));
-			}
+			await this.waitOutPause(call);
+			const result = await this.exchange(endpoint, payload, {
+				leftMs: () => call.leftMs(),
+				waitStartedAt,
+				ticket: call.ticket,
+			});
+			if (result === undefined) throw this.noTurnFailure(call);
+			call.sentAny = true;
 			if ('networkCode' in result) {
-				failed++;
-				const decision = decideRetry(result, failed, this.settings.maxRetries);
-				anyMayHaveActed ||= decision.mayHaveActed;
-				if (!decision.retry) {
-					this.endedUnheard(heard);
-					throw failures.unreachable(
-						this.host,
-						{ code: result.code, message: this.redactor.summarize(result.message) },
-						failed,
-						isRetryable(result),
-						outcomeUnknown(),
-						this.oneAtATime(),
-					);
-				}
-				await pause(decision.delayMs, ended);
+				await this.afterNetworkFailure(call, result);
 				continue;
 			}
-
 			const { reading } = result;
-			heard ||= speaksProductBridge(reading);
+			call.heard ||= speaksProductBridge(reading);
 			// A delete's body says nothing more than "done": keep it no longer than needed.
 			if (reading.kind === 'success') {
 				return { kind: 'success', body: endpoint.acts ? undefined : reading.body };
 			}
-			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed: anyMayHaveActed };
-			if (reading.kind !== 'transient') throw this.failureFor(reading, endpoint, anyMayHaveActed);
-
-			const fromProductBridge = reading.serverMessage !== undefined;
-			const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
-			anyMayHaveActed ||= mayHaveActed(problem);
-			if (isComeBackLater(reading.status, reading.retryAfter)) {
-				this.comeBackLater(reading.status, reading.retryAfter, ++later, leftMs, result.sentAt, {
-					budgetMs,
-					outcomeUnknown: outcomeUnknown(),
-				});
-				continue;
+			if (reading.kind === 'notFound') return { kind: 'notFound', mayHaveActed: call.mayHaveActed };
+			if (reading.kind !== 'transient') {
+				throw this.failureFor(reading, endpoint, call.mayHaveActed);
 			}
-			failed++;
-			const decision = decideRetry(problem, failed, this.settings.maxRetries);
-			if (!decision.retry) {
-				this.endedUnheard(heard);
-				const serverSays =
-					reading.serverMessage && this.redactor.excerpt(reading.serverMessage, 160);
-				throw failures.gaveUpOnStatus(
-					reading.status,
-					failed,
-					serverSays,
-					outcomeUnknown(),
-					this.oneAtATime(),
-				);
-			}
-			if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
-			else await pause(decision.delayMs, ended);
+			await this.afterTransient(call, reading, result.sentAt);
 		}
+	}
+
+	/** Waits out the shared pause before an attempt; throws when the run ended or it lasts too long. */
+	private async waitOutPause(call: CallProgress): Promise<void> {
+		if (this.ended()) throw this.stoppedFor(call.outcomeUnknown(), call.sentAny);
+		const giveUp = () => this.ended() || this.isCancelled() || this.pausedTooLong(call.leftMs());
+		await this.flow.waitWhilePaused(giveUp);
+		if (this.isCancelled()) throw failures.cancelled(call.outcomeUnknown());
+		if (this.ended()) throw this.stoppedFor(call.outcomeUnknown(), call.sentAny);
+		if (this.pausedTooLong(call.leftMs())) {
+			throw this.heldTooLong(call.leftMs(), call.outcomeUnknown());
+		}
+	}
+
+	/** Why an attempt got no turn: the run ended, was cancelled, a pause or the queue outlasted the budget. */
+	private noTurnFailure(call: CallProgress): ProductBridgeFailure {
+		if (this.ended()) return this.stoppedFor(call.outcomeUnknown(), call.sentAny);
+		if (this.isCancelled()) return failures.cancelled(call.outcomeUnknown());
+		if (this.pausedTooLong(call.leftMs())) {
+			return this.heldTooLong(call.leftMs(), call.outcomeUnknown());
+		}
+		return failures.noTurn(call.budgetMs, {
+			outcomeUnknown: call.outcomeUnknown(),
+			sentAny: call.sentAny,
+		});
+	}
+
+	/** No answer came: waits before the next attempt, or throws when none is left or would help. */
+	private async afterNetworkFailure(
+		call: CallProgress,
+		result: { networkCode: string; keptInProcess?: string } & NetworkFailure,
+	): Promise<void> {
+		if (result.keptInProcess !== undefined) {
+			throw this.stop(failures.keptInProcess(this.host, result.keptInProcess));
+		}
+		call.failed++;
+		const decision = decideRetry(result, call.failed, this.settings.maxRetries);
+		call.mayHaveActed ||= decision.mayHaveActed;
+		if (!decision.retry) {
+			this.endedUnheard(call.heard);
+			throw failures.unreachable(
+				this.host,
+				{ code: result.code, message: this.redactor.summarize(result.message) },
+				call.failed,
+				isRetryable(result),
+				call.outcomeUnknown(),
+				this.oneAtATime(),
+			);
+		}
+		await pause(decision.delayMs, () => this.ended() || this.isCancelled());
+	}
+
+	/**
+	 * A status worth another attempt: "not yet" (429, 503 with Retry-After) spends the time budget,
+	 * anything else counts against Max Retries. Waits or pauses everyone, or throws.
+	 */
+	private async afterTransient(
+		call: CallProgress,
+		reading: Extract<Reading, { kind: 'transient' }>,
+		sentAt: number,
+	): Promise<void> {
+		const fromProductBridge = reading.serverMessage !== undefined;
+		const problem = { status: reading.status, retryAfter: reading.retryAfter, fromProductBridge };
+		call.mayHaveActed ||= mayHaveActed(problem);
+		if (isComeBackLater(reading.status, reading.retryAfter)) {
+			this.comeBackLater(
+				reading.status,
+				reading.retryAfter,
+				++call.later,
+				() => call.leftMs(),
+				sentAt,
+				{
+					budgetMs: call.budgetMs,
+					outcomeUnknown: call.outcomeUnknown(),
+				},
+			);
+			return;
+		}
+		call.failed++;
+		const decision = decideRetry(problem, call.failed, this.settings.maxRetries);
+		if (!decision.retry) {
+			this.endedUnheard(call.heard);
+			const serverSays = reading.serverMessage && this.redactor.excerpt(reading.serverMessage, 160);
+			throw failures.gaveUpOnStatus(
+				reading.status,
+				call.failed,
+				serverSays,
+				call.outcomeUnknown(),
+				this.oneAtATime(),
+			);
+		}
+		if (decision.pauseEveryone) this.flow.pauseEveryone(decision.delayMs);
+		else await pause(decision.delayMs, () => this.ended() || this.isCancelled());
 	}
 
 	/**
@@ -508,6 +545,47 @@ export class ProductBridgeClient {
 			if (succeeded || this.context.continueOnFail()) turn.end(report);
 			else void endAfterItemDecided(turn, report);
 		}
+	}
+}
+
+/** One call through its attempts: what it may have done, what it heard, what it has left. */
+class CallProgress {
+	/** Whether any attempt of this call may have been carried out although no answer says so. */
+	mayHaveActed = false;
+
+	sentAny = false;
+
+	/** An answer in ProductBridge's shape came to this call. */
+	heard = false;
+
+	/** Real failures, counted against Max Retries. */
+	failed = 0;
+
+	/** "Not yet" answers (429, 503 with Retry-After), which spend the time budget instead. */
+	later = 0;
+
+	private readonly startedAt = Date.now();
+
+	private readonly endpoint: Endpoint;
+
+	readonly budgetMs: number;
+
+	/** The call's place in the shared queue, kept by all its attempts (fair turns). */
+	readonly ticket: number;
+
+	constructor(endpoint: Endpoint, budgetMs: number, ticket: number) {
+		this.endpoint = endpoint;
+		this.budgetMs = budgetMs;
+		this.ticket = ticket;
+	}
+
+	leftMs(): number {
+		return this.budgetMs - (Date.now() - this.startedAt);
+	}
+
+	/** The call changes something, and an attempt of it may have done so unseen. */
+	outcomeUnknown(): boolean {
+		return this.endpoint.acts && this.mayHaveActed;
 	}
 }
 

@@ -85,77 +85,129 @@ interface DeleteOutput extends IDataObject {
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ identifier, dryRun, onNotFound, verifyRemoval }: DeleteInput,
+	input: DeleteInput,
 	itemIndex: number,
 	client: ProductBridgeClient,
 ): Promise<IDataObject> {
-	const verifying = verifyRemoval && !dryRun;
-	const failAmbiguous = (): never => {
+	const deletion = new OneDeletion(this, input, itemIndex, client);
+	const { identifier } = input;
+	if (identifier.by === 'userId' && !input.dryRun) {
+		return await deletion.byId(identifierFields(identifier), canonicalUuid(identifier.userId));
+	}
+	return await deletion.byLookup();
+}
+
+/** One item's deletion: by id, or looked up first; what earlier runs did; the check afterwards. */
+class OneDeletion {
+	private readonly context: IExecuteFunctions;
+
+	private readonly input: DeleteInput;
+
+	private readonly itemIndex: number;
+
+	private readonly client: ProductBridgeClient;
+
+	private readonly earlier: EarlierRuns;
+
+	/**
+	 * `verified` for a user ProductBridge's own 404 to a request by id says is not linked: nothing
+	 * more to ask. (A 404 to a lookup by email proves only that this spelling is not linked.)
+	 */
+	private readonly notLinked: true | null;
+
+	constructor(
+		context: IExecuteFunctions,
+		input: DeleteInput,
+		itemIndex: number,
+		client: ProductBridgeClient,
+	) {
+		this.context = context;
+		this.input = input;
+		this.itemIndex = itemIndex;
+		this.client = client;
+		this.earlier = new EarlierRuns(context, client);
+		this.notLinked = this.verifying() ? true : null;
+	}
+
+	async byId(shown: IDataObject, userId: string): Promise<DeleteOutput> {
+		const result = await this.earlier.watch(shown, [userId], () => this.client.deleteUser(userId));
+		if (result.deleted) return await this.withCheck(output(shown, 'deleted'), userId);
+		if (!result.outcomeUnknown) return this.notFoundAfterEarlierRuns(shown, userId);
+		// An earlier run of this node in this execution proved it removed them: the lost answer
+		// changes nothing.
+		if (this.earlier.recall(userId)?.removed) return this.notFoundAfterEarlierRuns(shown, userId);
+		// Nothing proved the user was linked before this run: removed by us, or never there.
+		if (this.input.onNotFound === 'error') this.failAmbiguous();
+		const ambiguous = output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
+		return await this.withCheck(ambiguous, userId);
+	}
+
+	async byLookup(): Promise<DeleteOutput> {
+		const { identifier, dryRun } = this.input;
+		const found = await lookUpUser(this.client, identifier);
+		if (!found.found) {
+			const shown = identifierFields(identifier);
+			if (dryRun) return this.notFound(shown, null);
+			return this.notFoundAfterEarlierRuns(shown, emailKey(identifier), null);
+		}
+		const shown = auditFields(found.user);
+		if (dryRun) return output(shown, 'would_delete');
+		// From here on the user goes by the id the lookup found, never by email again: the email
+		// could match somebody else by the time of the check.
+		const userId = found.user.user_id;
+		const keys = [canonicalUuid(userId), emailKey(identifier)];
+		const result = await this.earlier.watch(shown, keys, () => this.client.deleteUser(userId));
+		if (result.deleted) return await this.withCheck(output(shown, 'deleted'), userId);
+		// The lookup proved the user was linked: a lost answer then "not found" is our own removal.
+		if (result.outcomeUnknown) {
+			return await this.withCheck(output(shown, 'deleted', { confirmed_on_retry: true }), userId);
+		}
+		// Removed by someone else between the lookup and the delete.
+		return this.notFound(shown);
+	}
+
+	private verifying(): boolean {
+		return this.input.verifyRemoval && !this.input.dryRun;
+	}
+
+	private notFound(shown: IDataObject, verified = this.notLinked): DeleteOutput {
+		if (this.input.onNotFound === 'error') {
+			throw userNotFoundError(this.context.getNode(), this.itemIndex, this.input.identifier);
+		}
+		return output(shown, 'not_found', { verified });
+	}
+
+	/** Not found now, after an earlier run of this node in this execution removed them or may have. */
+	private notFoundAfterEarlierRuns(
+		shown: IDataObject,
+		key: string,
+		verified = this.notLinked,
+	): DeleteOutput {
+		const before = this.earlier.recall(key);
+		if (before === undefined) return this.notFound(shown, verified);
+		const checked = { verified: this.notLinked };
+		if (before.removed) {
+			return output(before.shown, 'deleted', { note: REMOVED_BY_EARLIER_RUN, ...checked });
+		}
+		if (this.input.onNotFound === 'error') this.failAmbiguous();
+		return output(before.shown, 'deleted_or_not_found', { note: MAYBE_BY_EARLIER_RUN, ...checked });
+	}
+
+	private failAmbiguous(): never {
 		const error = notFoundError(
-			this.getNode(),
-			itemIndex,
-			`${notFoundMessage(identifier)} now`,
+			this.context.getNode(),
+			this.itemIndex,
+			`${notFoundMessage(this.input.identifier)} now`,
 			AMBIGUOUS_NOTE,
 		);
 		markOutcomeUnknown(error);
 		throw error;
-	};
-	// ProductBridge's own 404 to a request by id already says the user is not linked: nothing more
-	// to ask. A 404 to a lookup by email proves only that this spelling is not linked.
-	const notLinked = verifying ? true : null;
-	const notFound = (shown: IDataObject, verified = notLinked) => {
-		if (onNotFound === 'error') throw userNotFoundError(this.getNode(), itemIndex, identifier);
-		return output(shown, 'not_found', { verified });
-	};
-	const withCheck = async (item: DeleteOutput, userId: string) =>
-		verifying ? await verify(this, item, userId, itemIndex, client) : item;
-	const earlier = new EarlierRuns(this, client);
-	// Not found now, after an earlier run of this node in this execution removed them or may have.
-	const notFoundAfterEarlierRuns = (shown: IDataObject, key: string, verified = notLinked) => {
-		const before = earlier.recall(key);
-		if (before === undefined) return notFound(shown, verified);
-		if (before.removed) {
-			return output(before.shown, 'deleted', { note: REMOVED_BY_EARLIER_RUN, verified: notLinked });
-		}
-		if (onNotFound === 'error') failAmbiguous();
-		const note = MAYBE_BY_EARLIER_RUN;
-		return output(before.shown, 'deleted_or_not_found', { note, verified: notLinked });
-	};
-
-	if (identifier.by === 'userId' && !dryRun) {
-		const shown = identifierFields(identifier);
-		const userId = canonicalUuid(identifier.userId);
-		const result = await earlier.watch(shown, [userId], () => client.deleteUser(userId));
-		if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
-		if (!result.outcomeUnknown) return notFoundAfterEarlierRuns(shown, userId);
-		// An earlier run of this node in this execution proved it removed them: the lost answer changes nothing.
-		if (earlier.recall(userId)?.removed) return notFoundAfterEarlierRuns(shown, userId);
-		// Nothing proved the user was linked before this run: removed by us, or never there.
-		if (onNotFound === 'error') failAmbiguous();
-		const ambiguous = output(shown, 'deleted_or_not_found', { note: AMBIGUOUS_NOTE });
-		return await withCheck(ambiguous, userId);
 	}
 
-	const found = await lookUpUser(client, identifier);
-	if (!found.found) {
-		const shown = identifierFields(identifier);
-		if (dryRun) return notFound(shown, null);
-		return notFoundAfterEarlierRuns(shown, emailKey(identifier), null);
+	private async withCheck(item: DeleteOutput, userId: string): Promise<DeleteOutput> {
+		if (!this.verifying()) return item;
+		return await verify(this.context, item, userId, this.itemIndex, this.client);
 	}
-	const shown = auditFields(found.user);
-	if (dryRun) return output(shown, 'would_delete');
-	// From here on the user goes by the id the lookup found, never by email again: the email could
-	// match somebody else by the time of the check.
-	const userId = found.user.user_id;
-	const keys = [canonicalUuid(userId), emailKey(identifier)];
-	const result = await earlier.watch(shown, keys, () => client.deleteUser(userId));
-	if (result.deleted) return await withCheck(output(shown, 'deleted'), userId);
-	// The lookup proved the user was linked: a lost answer then "not found" is our own removal.
-	if (result.outcomeUnknown) {
-		return await withCheck(output(shown, 'deleted', { confirmed_on_retry: true }), userId);
-	}
-	// Removed by someone else between the lookup and the delete.
-	return notFound(shown);
 }
 
 /**

@@ -15,54 +15,66 @@ export function markOutcomeUnknown(error: object): void {
 }
 
 export function describeDeleteRun(record: RunRecord<DeleteInput>): CompletedWork | undefined {
-	const removed = [
-		...new Set(
-			record.outputs
-				.filter((item) => item.deleted === true)
-				.map((item) => canonicalUuid(item.user_id as string)),
-		),
-	];
-	const everyFailed = [record.deciding, ...record.failed];
-	const unknown = [
-		...new Set([
-			...record.outputs
-				.filter((item) => item.status === 'deleted_or_not_found')
-				.map((item) => canonicalUuid(item.user_id as string)),
-			...everyFailed.flatMap(({ input, error }) =>
-				input !== undefined && isOutcomeUnknown(error) ? [describeUser(input.identifier)] : [],
-			),
-		]),
-	];
-	const notSent = record.notStarted + everyFailed.filter(({ error }) => nothingSent(error)).length;
-	// Sent, answered, and not carried out: refused, or halted between attempts. The deciding item's
-	// own error says what happened to it.
-	const notCarriedOut = record.failed.filter(
-		({ error }) => !nothingSent(error) && !isOutcomeUnknown(error),
-	).length;
+	const tally = tallyOf(record);
+	const { removed, unknown, notSent, notCarriedOut } = tally;
 	if (removed.length + unknown.length + notSent + notCarriedOut === 0) return undefined;
+	return { inBrief: inBrief(tally), inFull: inFull(tally) };
+}
+
+/** What became of a stopped run's users: removed, maybe removed, and how many not sent or not carried out. */
+interface Tally {
+	removed: string[];
+	unknown: string[];
+	notSent: number;
+	notCarriedOut: number;
+}
+
+function tallyOf(record: RunRecord<DeleteInput>): Tally {
+	const usersWith = (status: string) =>
+		record.outputs
+			.filter((item) => item.status === status)
+			.map((item) => canonicalUuid(item.user_id as string));
+	const everyFailed = [record.deciding, ...record.failed];
+	const unknownFailed = everyFailed.flatMap(({ input, error }) =>
+		input !== undefined && isOutcomeUnknown(error) ? [describeUser(input.identifier)] : [],
+	);
 	return {
-		inBrief: [
-			inBriefDone(removed.length, unknown.length),
-			notSent > 0 ? `${items(notSent)} not sent` : '',
-			notCarriedOut > 0 ? `${items(notCarriedOut)} not carried out` : '',
-		]
-			.filter(Boolean)
-			.join('; '),
-		inFull: [
-			removed.length > 0
-				? `Removed by this run before it stopped, and still removed: ${listed(removed)}.`
-				: '',
-			unknown.length > 0
-				? `May have been removed by this run (the outcome is unknown: check in ProductBridge before running them again): ${listed(unknown)}.`
-				: '',
-			notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
-			notCarriedOut > 0
-				? `Sent but not carried out (refused, or stopped between attempts), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
-				: '',
-		]
-			.filter(Boolean)
-			.join(' '),
+		removed: [...new Set(usersWith('deleted'))],
+		unknown: [...new Set([...usersWith('deleted_or_not_found'), ...unknownFailed])],
+		notSent: record.notStarted + everyFailed.filter(({ error }) => nothingSent(error)).length,
+		// Sent, answered, and not carried out: refused, or halted between attempts. The deciding
+		// item's own error says what happened to it.
+		notCarriedOut: record.failed.filter(
+			({ error }) => !nothingSent(error) && !isOutcomeUnknown(error),
+		).length,
 	};
+}
+
+function inBrief({ removed, unknown, notSent, notCarriedOut }: Tally): string {
+	return [
+		inBriefDone(removed.length, unknown.length),
+		notSent > 0 ? `${items(notSent)} not sent` : '',
+		notCarriedOut > 0 ? `${items(notCarriedOut)} not carried out` : '',
+	]
+		.filter(Boolean)
+		.join('; ');
+}
+
+function inFull({ removed, unknown, notSent, notCarriedOut }: Tally): string {
+	return [
+		removed.length > 0
+			? `Removed by this run before it stopped, and still removed: ${listed(removed)}.`
+			: '',
+		unknown.length > 0
+			? `May have been removed by this run (the outcome is unknown: check in ProductBridge before running them again): ${listed(unknown)}.`
+			: '',
+		notSent > 0 ? `Not sent, safe to run again: ${items(notSent)}.` : '',
+		notCarriedOut > 0
+			? `Sent but not carried out (refused, or stopped between attempts), safe to run again once the cause is fixed: ${items(notCarriedOut)}.`
+			: '',
+	]
+		.filter(Boolean)
+		.join(' ');
 }
 
 function inBriefDone(removed: number, unknown: number): string {
