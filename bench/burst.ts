@@ -311,7 +311,7 @@ const target = (ok: boolean) => (ok ? 'met' : '**missed**');
 /** The section of docs/benchmarks.md: one table per case, the issue's targets judged for this node. */
 export function burstSection(measurements: BurstMeasurement[], cases: BurstCase[]): string[] {
 	const lines = [
-		'## 6. Bursts of one-user webhook executions',
+		'## 7. Bursts of one-user webhook executions',
 		'',
 		"Many executions side by side in one n8n process (`n8n start`, SQLite, n8n's defaults), each",
 		'from one call to a production webhook with one user, all fired at once, sharing one API key.',

@@ -646,7 +646,10 @@ function headlineLines(rounds: Results[], groups: Group[]): string[] {
 /** Per row, the round whose time for it is the median: the tables show a typical run of each row. */
 function medianRows(rounds: Results[]): Results {
 	const pick = (group: Group, index: number): Measurement => {
-		const runs = rounds.map((r) => r[group][index]).sort((a, b) => a.nodeSeconds - b.nodeSeconds);
+		// A round whose run did not finish (NaN) counts as the slowest: the median is a finished run
+		// whenever most rounds finished.
+		const seconds = (m: Measurement) => (Number.isNaN(m.nodeSeconds) ? Infinity : m.nodeSeconds);
+		const runs = rounds.map((r) => r[group][index]).sort((a, b) => seconds(a) - seconds(b));
 		return runs[Math.floor((runs.length - 1) / 2)];
 	};
 	const rows = (group: Group) => rounds[0][group].map((_, index) => pick(group, index));
