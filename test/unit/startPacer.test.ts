@@ -149,6 +149,27 @@ describe('pacing request starts after a 429', () => {
 		expect(pacer.requestsPerSecond).toBeCloseTo(18); // 20 answers, counted over at least 1 s
 	});
 
+	it('does not take a bucket refilled during long pauses for the rate: 1 per second', () => {
+		// A bucket of 4 refilled at 1/s; each wave empties it, then waits the 4 s the server asks.
+		const { clock, pacer } = pacerAt();
+		for (let wave = 0; wave < 4; wave++) {
+			acceptOver(clock, pacer, 4, 40);
+			pacer.rateLimited(clock.now - 5, clock.now + 4000);
+			clock.now += 4000;
+		}
+		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(1.2);
+	});
+
+	it('learns a fixed window of 5 per 5 s as 1 per second, not 5', () => {
+		const { clock, pacer } = pacerAt();
+		for (let wave = 0; wave < 3; wave++) {
+			acceptOver(clock, pacer, 5, 50);
+			pacer.rateLimited(clock.now - 5, clock.now + 4950);
+			clock.now += 4950;
+		}
+		expect(pacer.requestsPerSecond).toBeLessThanOrEqual(1.2);
+	});
+
 	it('measures a key used now and then over the busy stretch that met the 429', () => {
 		const { clock, pacer } = pacerAt();
 		for (let leaver = 0; leaver < 100; leaver++) {

@@ -303,7 +303,7 @@ export class ProductBridgeClient {
 		if (this.pausedTooLong(call.leftMs())) {
 			return this.heldTooLong(call.leftMs(), call.outcomeUnknown());
 		}
-		return failures.noTurn(call.budgetMs, {
+		return failures.noTurn(this.queueStallMs(call.leftMs()), {
 			outcomeUnknown: call.outcomeUnknown(),
 			sentAny: call.sentAny,
 		});
@@ -406,6 +406,15 @@ export class ProductBridgeClient {
 				item.outcomeUnknown,
 			);
 		}
+	}
+
+	/**
+	 * How long a request waits for a turn while the API answers none of the key's requests: its
+	 * Max Wait for Rate Limits left, and never less than one request's deadline (a request in
+	 * flight ahead of it may take that long to be answered).
+	 */
+	private queueStallMs(leftMs: number): number {
+		return Math.max(leftMs, this.settings.requestTimeout);
 	}
 
 	/** The shared pause lasts longer than this item may still wait. */
@@ -520,7 +529,7 @@ export class ProductBridgeClient {
 		const turn = await this.flow.takeTurn(
 			() => this.ended() || this.isCancelled() || this.pausedTooLong(leftMs()),
 			this.context.getExecutionCancelSignal(),
-			{ ticket, maxWaitMs: Math.max(0, leftMs()) },
+			{ ticket, maxStallMs: this.queueStallMs(leftMs()) },
 		);
 		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;
@@ -600,6 +609,7 @@ async function endAfterItemDecided(turn: Turn, report: TurnReport): Promise<void
 }
 
 function signalOf(status: number, reading: Reading): TurnReport['signal'] {
+	if (status === 429) return 'rateLimited';
 	if (CONGESTION_STATUSES.has(status)) return 'congested';
 	return speaksProductBridge(reading) ? 'answered' : 'neutral';
 }

@@ -251,13 +251,13 @@ export const failures = {
 			outcomeUnknown,
 		),
 
-	/** No slot in the shared queue within the item's time budget: the requests ahead got no answer. */
-	noTurn: (budgetMs: number, progress: { outcomeUnknown: boolean; sentAny: boolean }) => {
+	/** No slot in the shared queue while the API answered none of the key's requests for `stallMs`. */
+	noTurn: (stallMs: number, progress: { outcomeUnknown: boolean; sentAny: boolean }) => {
 		const text = {
-			message: `No turn to send this request within 'Max Wait for Rate Limits' (${seconds(budgetMs)}): the requests ahead of it with the same API key were still waiting for ProductBridge`,
+			message: `No turn to send this request: ProductBridge answered none of the requests ahead of it with the same API key for ${seconds(stallMs)}`,
 			description: [
-				`ProductBridge was slow to answer, not answering, or rate-limiting the requests sent before this one with the same API key in this n8n process (by this run or other executions); ${progress.sentAny ? "this item's next attempt was not sent" : 'nothing was sent for this item'}.`,
-				`Check that ProductBridge is up, run fewer executions with this API key at once, or raise 'Max Wait for Rate Limits' in the node's Options (now ${seconds(budgetMs)}).`,
+				`The requests sent before this one with the same API key in this n8n process (by this run or other executions) got no answer; ${progress.sentAny ? "this item's next attempt was not sent" : 'nothing was sent for this item'}.`,
+				"Check that ProductBridge is up and the Base URL is right. This item waited as long as its 'Max Wait for Rate Limits' allows (never less than its Request Timeout): raise that option to wait longer.",
 				ERROR_BRANCH_HINT,
 			].join(' '),
 		};

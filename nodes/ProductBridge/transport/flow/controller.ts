@@ -35,6 +35,9 @@ export class FlowController {
 
 	private lastActivity: number;
 
+	/** When the API last answered one of the key's requests (ProductBridge's shape, or a 429). */
+	private lastAnswer = Number.NEGATIVE_INFINITY;
+
 	private readonly onPaceChange: (requestsPerSecond: number) => void;
 
 	constructor(concurrency: number, onPaceChange: (requestsPerSecond: number) => void = () => {}) {
@@ -102,17 +105,25 @@ export class FlowController {
 	/**
 	 * A slot in the window and this request's booked start, in the order of `ticket`; undefined
 	 * when `giveUp()` said so while it waited (the slot is given back then), `cancel` (the
-	 * execution's signal) aborted, or no slot came within `maxWaitMs`.
+	 * execution's signal) aborted, or the API answered none of the key's requests for `maxStallMs`
+	 * while this one waited for a slot (a queue that moves is waited out, however long).
 	 */
 	async takeTurn(
 		giveUp: () => boolean,
 		cancel?: AbortSignal,
-		{ ticket, maxWaitMs = Number.POSITIVE_INFINITY }: { ticket?: number; maxWaitMs?: number } = {},
+		{
+			ticket,
+			maxStallMs = Number.POSITIVE_INFINITY,
+		}: { ticket?: number; maxStallMs?: number } = {},
 	): Promise<Turn | undefined> {
 		this.arrive();
 		let queued = true;
 		// Only a request that has to queue starts this wait; it ends soon after the slot comes.
-		const deadline = async () => await pause(maxWaitMs, () => !queued || giveUp());
+		const deadline = async () => {
+			const queuedAt = this.pacer.now();
+			const stalled = () => this.pacer.now() - Math.max(queuedAt, this.lastAnswer) > maxStallMs;
+			await pause(Number.POSITIVE_INFINITY, () => !queued || giveUp() || stalled());
+		};
 		const slot = await this.window.acquire(cancel, ticket, deadline);
 		queued = false;
 		if (slot === undefined) return undefined;
@@ -140,6 +151,9 @@ export class FlowController {
 		return {
 			sentAt,
 			end: (report: TurnReport) => {
+				if (report.signal === 'answered' || report.signal === 'rateLimited') {
+					this.lastAnswer = this.pacer.now();
+				}
 				if (report.accepted) this.pacer.accept();
 				if (report.signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
 				this.release(slot, report.signal);

@@ -49,8 +49,8 @@ export class StartPacer {
 
 	private lastBackOff = Number.NEGATIVE_INFINITY;
 
-	/** 429s came before enough answers to measure: the count runs on across them. */
-	private countingAcrossPauses = false;
+	/** Pauses inside the count, when 429s came before enough answers to measure (0 otherwise). */
+	private pausesCounted = 0;
 
 	private readonly clock: () => number;
 
@@ -102,7 +102,7 @@ export class StartPacer {
 		if (ms < MIN_MEASURE_MS) return;
 		const now = this.clock();
 		this.startCounting(now, now);
-		this.countingAcrossPauses = false;
+		this.pausesCounted = 0;
 	}
 
 	/** A request got past the rate limit (any answer but a 429). */
@@ -121,12 +121,14 @@ export class StartPacer {
 	rateLimited(sentAt: number, resumeAt: number): void {
 		if (sentAt < this.lastBackOff) return;
 		const now = this.clock();
-		// Across pauses, the stretch since the last one ended may show a faster rate than the whole:
-		// a long Retry-After from a proxy before a fast API must not pass for a slow API.
-		const measured = Math.max(
-			rateOver(this.accepted, now - this.countingSince),
-			rateOver(this.recentAccepted, now - this.recentSince),
-		);
+		const overall = rateOver(this.accepted, now - this.countingSince);
+		// Across one pause only, the stretch since it ended may show a faster rate than the whole: a
+		// long Retry-After from a proxy before a fast API must not pass for a slow API. Across
+		// several, the pauses are the limit's own refills and the whole is the rate.
+		const measured =
+			this.pausesCounted === 1
+				? Math.max(overall, rateOver(this.recentAccepted, now - this.recentSince))
+				: overall;
 		this.lastBackOff = now;
 		this.nextStart = Math.max(this.nextStart, resumeAt);
 		// The pause is not a stretch in which the server could have accepted anything.
@@ -137,12 +139,12 @@ export class StartPacer {
 			// during which the server's bucket refills: a limit of a few requests a second is learned
 			// after a few pauses instead of never. The answers before the first of these 429s
 			// emptied a full bucket and would pass for a faster rate.
-			if (!this.countingAcrossPauses) this.startCounting(now, resumesAt);
+			if (this.pausesCounted === 0) this.startCounting(now, resumesAt);
 			else this.startRecent(resumesAt);
-			this.countingAcrossPauses = true;
+			this.pausesCounted++;
 			return;
 		}
-		this.countingAcrossPauses = false;
+		this.pausesCounted = 0;
 		if (this.accepted >= MIN_SAMPLES) {
 			this.rate = Math.max(MIN_RATE, BACKOFF * Math.min(measured, this.rate ?? measured));
 		} else if (this.rate !== undefined) {
