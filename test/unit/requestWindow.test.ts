@@ -1,12 +1,8 @@
 import { RequestWindow } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
-import type { Slot } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
+import type { Signal, Slot } from '../../nodes/ProductBridge/transport/flow/traffic.ts';
 
 /** Sends `count` requests through the window at once and answers them with `signal`. */
-async function wave(
-	window: RequestWindow,
-	count: number,
-	signal: 'answered' | 'congested' | 'neutral',
-) {
+async function wave(window: RequestWindow, count: number, signal: Signal) {
 	const slots = await Promise.all(
 		Array.from({ length: Math.min(count, window.size) }, () => window.acquire()),
 	);
@@ -36,13 +32,24 @@ describe('the window of requests in flight', () => {
 		for (let trip = 0; trip < 6; trip++) await wave(window, 64, 'answered');
 		expect(window.size).toBe(32);
 
-		// A whole wave of 429s is one signal, not 32 halvings.
+		// A whole wave of 503s is one signal, not 32 halvings.
 		await wave(window, 64, 'congested');
 		expect(window.size).toBe(16);
 
 		for (let trip = 0; trip < 4; trip++) await wave(window, 64, 'answered');
 		expect(window.size).toBeGreaterThanOrEqual(19);
 		expect(window.size).toBeLessThanOrEqual(20);
+	});
+
+	it('starts again from one after a wave of 429s, and doubles per round trip from there', async () => {
+		const window = new RequestWindow(32);
+		for (let trip = 0; trip < 6; trip++) await wave(window, 64, 'answered');
+		expect(window.size).toBe(32);
+
+		await wave(window, 64, 'rateLimited');
+		const sizes = [window.size];
+		for (let trip = 0; trip < 3; trip++) sizes.push(await wave(window, 64, 'answered'));
+		expect(sizes).toEqual([1, 1, 2, 4]);
 	});
 
 	it('never goes below one nor above the cap', async () => {

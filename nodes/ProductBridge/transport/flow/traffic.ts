@@ -26,8 +26,11 @@ export class PauseGate {
 	}
 }
 
-/** How an answer bears on the window: the API answered, it is overloaded, or neither. */
-export type Signal = 'answered' | 'congested' | 'neutral';
+/**
+ * How an answer bears on the window: the API answered, it is overloaded, it refused the request
+ * for its rate (429), or neither.
+ */
+export type Signal = 'answered' | 'congested' | 'rateLimited' | 'neutral';
 
 export interface Slot {
 	/** The window's epoch when the request went out: congestion it reports is counted once. */
@@ -50,8 +53,9 @@ interface Cancellation {
  * How many requests may be in flight, adapted as TCP adapts its window. It starts at one: the
  * first request goes alone until ProductBridge has answered it, so a rejected key or a wrong Base
  * URL costs one request, not a wave. Each answer then lets one more request out (doubling per
- * round trip) up to the cap; a sign of overload (429, 503, a timeout) halves the window, once per
- * round trip, and from then on it grows by about one request per round trip.
+ * round trip) up to the cap; a sign of overload (503, 504, 408, a timeout) halves the window, once
+ * per round trip, and from then on it grows by about one request per round trip. A 429 starts it
+ * again from one (see `restart`).
  */
 export class RequestWindow {
 	private limit = 1;
@@ -125,6 +129,7 @@ export class RequestWindow {
 		this.inFlight--;
 		if (signal === 'answered') this.grow();
 		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
+		if (signal === 'rateLimited' && slot.epoch === this.epoch) this.restart();
 		while (this.waiting.length > 0 && this.inFlight < this.allowed()) {
 			const waiter = this.waiting.shift() as Waiter;
 			this.unwatch(waiter);
@@ -187,6 +192,17 @@ export class RequestWindow {
 	private grow(): void {
 		this.answeredOnce = true;
 		this.limit = Math.min(this.cap, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+	}
+
+	/**
+	 * A 429: the server's bucket is empty and a pause follows. Like TCP after a timeout, the window
+	 * starts again from one and doubles per round trip, so that the requests held by the pause do
+	 * not all leave together when it ends and meet the next 429 as a wave.
+	 */
+	private restart(): void {
+		this.limit = 1;
+		this.slowStart = true;
+		this.epoch++;
 	}
 
 	private shrink(): void {
