@@ -10,10 +10,10 @@ describe('a cancelled execution on a shared controller', () => {
 		const other = flow.takeTurn(() => false, b.signal);
 		a.abort();
 		expect(await Promise.all(cancelled)).toEqual([undefined, undefined, undefined]);
-		first?.end({ signal: 'answered', accepted: true });
+		first?.end({ signal: 'answered', accepted: true, heard: true });
 		const turn = await other;
 		expect(turn).toBeDefined();
-		turn?.end({ signal: 'answered', accepted: true });
+		turn?.end({ signal: 'answered', accepted: true, heard: true });
 		expect(flow.lastActive()).not.toBe(Number.POSITIVE_INFINITY);
 	});
 

@@ -72,6 +72,8 @@ type Exchange =
 
 /** Signs that the API or a gateway in front of it is overloaded. */
 const CONGESTION_STATUSES: ReadonlySet<number> = new Set([408, 429, 503, 504]);
+/** A gateway's word that the API behind it did not answer in time. */
+const GATEWAY_TIMEOUTS: ReadonlySet<number> = new Set([408, 504]);
 const CONGESTION_CODES: ReadonlySet<string> = new Set([
 	'ETIMEDOUT',
 	'ECONNABORTED',
@@ -303,7 +305,7 @@ export class ProductBridgeClient {
 		if (this.pausedTooLong(call.leftMs())) {
 			return this.heldTooLong(call.leftMs(), call.outcomeUnknown());
 		}
-		return failures.noTurn(this.queueStallMs(call.leftMs()), {
+		return failures.noTurn(this.flow.stallBound(this.queueStallMs(call.leftMs())), {
 			outcomeUnknown: call.outcomeUnknown(),
 			sentAny: call.sentAny,
 		});
@@ -529,11 +531,15 @@ export class ProductBridgeClient {
 		const turn = await this.flow.takeTurn(
 			() => this.ended() || this.isCancelled() || this.pausedTooLong(leftMs()),
 			this.context.getExecutionCancelSignal(),
-			{ ticket, maxStallMs: this.queueStallMs(leftMs()) },
+			{
+				ticket,
+				maxStallMs: this.queueStallMs(leftMs()),
+				timeoutMs: this.settings.requestTimeout,
+			},
 		);
 		this.traffic.longestWaitMs = Math.max(this.traffic.longestWaitMs, Date.now() - waitStartedAt);
 		if (turn === undefined) return undefined;
-		let report: TurnReport = { signal: 'neutral', accepted: false };
+		let report: TurnReport = { signal: 'neutral', accepted: false, heard: false };
 		let succeeded = false;
 		try {
 			const result = await sendAttempt(this.context, this.credentials, {
@@ -542,11 +548,17 @@ export class ProductBridgeClient {
 				timeoutMs: this.settings.requestTimeout,
 			});
 			if ('networkCode' in result) {
-				if (CONGESTION_CODES.has(result.code)) report = { signal: 'congested', accepted: false };
+				if (CONGESTION_CODES.has(result.code)) {
+					report = { signal: 'congested', accepted: false, heard: false };
+				}
 				return result;
 			}
 			const reading = readAnswer(result, endpoint.success);
-			report = { signal: signalOf(result.status, reading), accepted: result.status !== 429 };
+			report = {
+				signal: signalOf(result.status, reading),
+				accepted: result.status !== 429,
+				heard: !GATEWAY_TIMEOUTS.has(result.status),
+			};
 			if (speaksProductBridge(reading)) this.heardFromProductBridge();
 			succeeded = reading.kind === 'success';
 			return { reading, sentAt: turn.sentAt };

@@ -9,6 +9,11 @@ export interface TurnReport {
 	signal: Signal;
 	/** The request got past the rate limit (any answer but a 429). */
 	accepted: boolean;
+	/**
+	 * An HTTP answer came (any status but a gateway's 408 or 504): the API is not silent, and the
+	 * requests queued behind this one are moving.
+	 */
+	heard: boolean;
 }
 
 /** One request's turn: its slot in the window, and when it left, on the flow's clock. */
@@ -35,8 +40,11 @@ export class FlowController {
 
 	private lastActivity: number;
 
-	/** When the API last answered one of the key's requests (ProductBridge's shape, or a 429). */
+	/** When the API last answered one of the key's requests (see `TurnReport.heard`). */
 	private lastAnswer = Number.NEGATIVE_INFINITY;
+
+	/** The longest request deadline any run on this key has asked for. */
+	private longestTimeoutMs = 0;
 
 	private readonly onPaceChange: (requestsPerSecond: number) => void;
 
@@ -70,6 +78,11 @@ export class FlowController {
 	/** The flow's clock, for times passed back to `rateLimited`. */
 	now(): number {
 		return this.pacer.now();
+	}
+
+	/** How long a queued request waits while no request on the key is answered (see `takeTurn`). */
+	stallBound(maxStallMs: number): number {
+		return Math.max(maxStallMs, this.longestTimeoutMs);
 	}
 
 	/** Waits while every request is held by a server's pause, or until `giveUp()` says so. */
@@ -114,14 +127,18 @@ export class FlowController {
 		{
 			ticket,
 			maxStallMs = Number.POSITIVE_INFINITY,
-		}: { ticket?: number; maxStallMs?: number } = {},
+			timeoutMs = 0,
+		}: { ticket?: number; maxStallMs?: number; timeoutMs?: number } = {},
 	): Promise<Turn | undefined> {
 		this.arrive();
+		// A request of another run ahead of this one may take its own, longer deadline to answer.
+		this.longestTimeoutMs = Math.max(this.longestTimeoutMs, timeoutMs);
 		let queued = true;
 		// Only a request that has to queue starts this wait; it ends soon after the slot comes.
 		const deadline = async () => {
 			const queuedAt = this.pacer.now();
-			const stalled = () => this.pacer.now() - Math.max(queuedAt, this.lastAnswer) > maxStallMs;
+			const stalled = () =>
+				this.pacer.now() - Math.max(queuedAt, this.lastAnswer) > this.stallBound(maxStallMs);
 			await pause(Number.POSITIVE_INFINITY, () => !queued || giveUp() || stalled());
 		};
 		const slot = await this.window.acquire(cancel, ticket, deadline);
@@ -151,9 +168,7 @@ export class FlowController {
 		return {
 			sentAt,
 			end: (report: TurnReport) => {
-				if (report.signal === 'answered' || report.signal === 'rateLimited') {
-					this.lastAnswer = this.pacer.now();
-				}
+				if (report.heard) this.lastAnswer = this.pacer.now();
 				if (report.accepted) this.pacer.accept();
 				if (report.signal === 'answered') this.pacer.roundTripTook(this.pacer.now() - sentAt);
 				this.release(slot, report.signal);

@@ -66,6 +66,9 @@ export class RequestWindow {
 
 	private slowStart = true;
 
+	/** Where doubling gives way to growing by one per round trip (TCP's slow-start threshold). */
+	private slowStartUntil = Number.POSITIVE_INFINITY;
+
 	private answeredOnce = false;
 
 	/** Requests waiting for a slot, by ticket: in the order their calls arrived, whoever sent them. */
@@ -127,7 +130,11 @@ export class RequestWindow {
 
 	release(slot: Slot, signal: Signal): void {
 		this.inFlight--;
-		if (signal === 'answered') this.grow();
+		if (signal === 'answered') {
+			this.answeredOnce = true;
+			// An answer to a request sent before the last restart or halving does not undo it.
+			if (slot.epoch === this.epoch) this.grow();
+		}
 		if (signal === 'congested' && slot.epoch === this.epoch) this.shrink();
 		if (signal === 'rateLimited' && slot.epoch === this.epoch) this.restart();
 		while (this.waiting.length > 0 && this.inFlight < this.allowed()) {
@@ -192,16 +199,19 @@ export class RequestWindow {
 	private grow(): void {
 		this.answeredOnce = true;
 		this.limit = Math.min(this.cap, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+		if (this.limit >= this.slowStartUntil) this.slowStart = false;
 	}
 
 	/**
 	 * A 429: the server's bucket is empty and a pause follows. Like TCP after a timeout, the window
-	 * starts again from one and doubles per round trip, so that the requests held by the pause do
-	 * not all leave together when it ends and meet the next 429 as a wave.
+	 * starts again from one, so that the requests held by the pause do not all leave together when
+	 * it ends and meet the next 429 as a wave; it doubles per round trip up to half the window it
+	 * had, then grows by about one per round trip.
 	 */
 	private restart(): void {
+		this.slowStartUntil = Math.max(1, Math.floor(this.limit / 2));
 		this.limit = 1;
-		this.slowStart = true;
+		this.slowStart = this.slowStartUntil > 1;
 		this.epoch++;
 	}
 
