@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- a Node program, not node code: it never ships and never runs inside n8n (CONTRIBUTING.md, 'Linting') */
 /**
  * The window after a 429 (it starts again from one, and answers to requests sent before that do
  * not undo it) and the bound on the wait for a turn (a queue that moves on any HTTP answer is
